@@ -1,0 +1,278 @@
+#include "api/http_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <optional>
+#include <unordered_set>
+
+namespace brandos::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+// What the server answers to a failed read, or 0 for "just close" (the peer went away, the
+// connection idled out, or the server is shutting down).
+int status_for(const beast::error_code& ec) {
+  if (ec == http::error::header_limit) return 431;
+  if (ec == http::error::body_limit) return 413;
+  if (ec == beast::error::timeout) return 408;
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message) return 0;
+  if (ec.category() == http::make_error_code(http::error::bad_method).category()) return 400;
+  return 0;
+}
+
+struct SessionState {
+  beast::tcp_stream* stream;
+  bool idle;
+};
+
+}  // namespace
+
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+  Impl(asio::io_context& io, RequestHandler handler, ProtocolErrorRenderer errors,
+       ServerLimits limits, std::atomic<int>& open)
+      : io(io), handler(std::move(handler)), errors(std::move(errors)), limits(limits), open(open) {}
+
+  asio::io_context& io;
+  RequestHandler handler;
+  ProtocolErrorRenderer errors;
+  ServerLimits limits;
+  std::atomic<int>& open;
+  std::optional<tcp::acceptor> acceptor;
+  bool shutting_down = false;
+  std::unordered_set<SessionState*> sessions;
+  std::atomic<int> active{0};
+
+  asio::awaitable<void> accept_loop() {
+    auto self = shared_from_this();
+    asio::steady_timer backoff(io);
+    while (!shutting_down) {
+      auto [ec, socket] = co_await acceptor->async_accept(use_tuple);
+      if (ec) {
+        if (shutting_down || ec == asio::error::operation_aborted) co_return;
+        // Out of file descriptors or similar: back off briefly instead of spinning.
+        backoff.expires_after(std::chrono::milliseconds(50));
+        co_await backoff.async_wait(use_tuple);
+        continue;
+      }
+      if (open.fetch_add(1, std::memory_order_relaxed) >= limits.max_connections) {
+        open.fetch_sub(1, std::memory_order_relaxed);
+        beast::error_code ignored;
+        socket.close(ignored);
+        continue;
+      }
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      asio::co_spawn(io, session(std::move(socket)), asio::detached);
+    }
+  }
+
+  // Answers a request the server rejects itself, then closes the connection.
+  asio::awaitable<void> reject(beast::tcp_stream& stream, int status, unsigned version,
+                               const std::string& path) {
+    HttpResponse r = errors(status, path);
+    http::response<http::string_body> out{static_cast<http::status>(r.status), version};
+    for (const auto& h : r.headers) out.set(h.name, h.value);
+    out.body() = std::move(r.body);
+    out.keep_alive(false);
+    out.prepare_payload();
+    stream.expires_after(limits.write_timeout);
+    co_await http::async_write(stream, out, use_tuple);
+  }
+
+  // Close without losing the response: stop sending, then drain what the client still sends
+  // for a moment, so the kernel does not reset the connection before the client reads.
+  asio::awaitable<void> lingering_close(beast::tcp_stream& stream) {
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) co_return;
+    stream.expires_after(std::chrono::seconds(2));
+    char sink[8192];
+    std::size_t drained = 0;
+    while (drained < 2 * 1024 * 1024) {
+      auto [rec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+      if (rec) break;
+      drained += n;
+    }
+    stream.socket().close(ec);
+  }
+
+  asio::awaitable<void> session(tcp::socket socket) {
+    auto self = shared_from_this();
+    active.fetch_add(1, std::memory_order_relaxed);
+    beast::tcp_stream stream(std::move(socket));
+    SessionState state{&stream, true};
+    sessions.insert(&state);
+    struct Leave {
+      Impl* impl;
+      SessionState* state;
+      ~Leave() {
+        impl->sessions.erase(state);
+        impl->open.fetch_sub(1, std::memory_order_relaxed);
+        impl->active.fetch_sub(1, std::memory_order_relaxed);
+      }
+    } leave{this, &state};
+
+    std::string client_ip;
+    {
+      beast::error_code ec;
+      const auto remote = stream.socket().remote_endpoint(ec);
+      if (!ec) client_ip = remote.address().to_string();
+    }
+
+    beast::flat_buffer buffer;
+    bool close_gracefully = true;
+    for (;;) {
+      if (shutting_down) break;
+      if (buffer.size() == 0) {
+        // Between requests: wait for the first byte of the next one under the idle timeout.
+        state.idle = true;
+        stream.expires_after(limits.idle_timeout);
+        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+        state.idle = false;
+        if (ec) {
+          close_gracefully = false;
+          break;
+        }
+        buffer.commit(n);
+      }
+
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(limits.header_limit));
+      parser.body_limit(limits.body_limit);
+      // From the first byte, the whole request must arrive within the read deadline: a client
+      // trickling bytes cannot hold a connection open indefinitely.
+      stream.expires_after(limits.read_timeout);
+      auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+      if (hec) {
+        if (const int status = status_for(hec)) {
+          co_await reject(stream, status, 11, "/");
+          co_await lingering_close(stream);
+        }
+        co_return;
+      }
+      const unsigned version = parser.get().version();
+      if (!parser.is_done()) {
+        const auto expect = parser.get()[http::field::expect];
+        if (iequals(expect, "100-continue")) {
+          http::response<http::empty_body> cont{http::status::continue_, version};
+          stream.expires_after(limits.write_timeout);
+          auto [cec, cn] = co_await http::async_write(stream, cont, use_tuple);
+          if (cec) co_return;
+          stream.expires_after(limits.read_timeout);
+        }
+        auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
+        if (bec) {
+          if (const int status = status_for(bec)) {
+            co_await reject(stream, status, version, std::string(parser.get().target()));
+            co_await lingering_close(stream);
+          }
+          co_return;
+        }
+      }
+      stream.expires_never();
+
+      auto message = parser.release();
+      HttpRequest request;
+      request.method = method_from_string(message.method_string());
+      request.target = std::string(message.target());
+      request.client_ip = client_ip;
+      request.keep_alive = message.keep_alive();
+      if (!split_target(request.target, request.path, request.query)) {
+        co_await reject(stream, 400, version, "/");
+        co_await lingering_close(stream);
+        co_return;
+      }
+      request.headers.reserve(16);
+      for (const auto& field : message)
+        request.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+      request.body = std::move(message.body());
+
+      HttpResponse response = co_await handler(request);
+
+      const bool keep_alive = request.keep_alive && !shutting_down;
+      http::response<http::string_body> out{static_cast<http::status>(response.status), version};
+      for (auto& h : response.headers) out.set(h.name, std::move(h.value));
+      out.keep_alive(keep_alive);
+      if (request.method == Method::head) {
+        out.content_length(response.body.size());
+      } else {
+        out.body() = std::move(response.body);
+        out.prepare_payload();
+      }
+      stream.expires_after(limits.write_timeout);
+      http::response_serializer<http::string_body> serializer(out);
+      if (request.method == Method::head) {
+        auto [wec, wn] = co_await http::async_write_header(stream, serializer, use_tuple);
+        if (wec) co_return;
+      } else {
+        auto [wec, wn] = co_await http::async_write(stream, serializer, use_tuple);
+        if (wec) co_return;
+      }
+      if (!keep_alive) break;
+    }
+    if (close_gracefully) {
+      beast::error_code ec;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
+  }
+
+  void begin_shutdown() {
+    shutting_down = true;
+    if (acceptor) {
+      beast::error_code ec;
+      acceptor->close(ec);
+    }
+    // Idle keep-alive connections are closed now; busy ones finish their request first.
+    for (SessionState* s : sessions)
+      if (s->idle) s->stream->cancel();
+  }
+};
+
+HttpServer::HttpServer(asio::io_context& io, RequestHandler handler, ProtocolErrorRenderer errors,
+                       ServerLimits limits, std::atomic<int>& open_connections)
+    : impl_(std::make_shared<Impl>(io, std::move(handler), std::move(errors), limits,
+                                   open_connections)) {}
+
+HttpServer::~HttpServer() = default;
+
+unsigned short HttpServer::listen(const std::string& host, unsigned short port) {
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec) throw std::system_error(ec, "invalid listen address " + host);
+  const tcp::endpoint endpoint(address, port);
+  tcp::acceptor acceptor(impl_->io);
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(asio::socket_base::reuse_address(true));
+  const int one = 1;
+  if (::setsockopt(acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0)
+    throw std::system_error(errno, std::generic_category(), "SO_REUSEPORT");
+  acceptor.bind(endpoint, ec);
+  if (ec)
+    throw std::system_error(ec, "cannot listen on " + host + ":" + std::to_string(port));
+  acceptor.listen(asio::socket_base::max_listen_connections);
+  const unsigned short bound = acceptor.local_endpoint().port();
+  impl_->acceptor.emplace(std::move(acceptor));
+  asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
+  return bound;
+}
+
+void HttpServer::begin_shutdown() { impl_->begin_shutdown(); }
+
+int HttpServer::active_connections() const {
+  return impl_->active.load(std::memory_order_relaxed);
+}
+
+}  // namespace brandos::api

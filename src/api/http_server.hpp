@@ -1,0 +1,57 @@
+#pragma once
+// The HTTP/1.1 server: Beast over Asio coroutines, one instance per io_context (thread per
+// core; the kernel spreads connections across the instances' SO_REUSEPORT acceptors).
+//
+// Limits: header block (431), body (413), a deadline for reading a request once its first byte
+// arrived (408, against slow clients), an idle timeout between keep-alive requests, a write
+// deadline, and a process-wide cap on open connections. Malformed requests get a 4xx problem
+// and the connection is closed; the handler never sees them.
+//
+// Shutdown: begin_shutdown() stops accepting, closes idle keep-alive connections, and lets
+// requests in flight finish (their responses carry Connection: close). Call it on the server's
+// executor (post it); active_connections() tells when it is drained.
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/http_message.hpp"
+
+namespace brandos::api {
+
+struct ServerLimits {
+  std::size_t header_limit = 16 * 1024;
+  std::size_t body_limit = 1024 * 1024;
+  std::chrono::milliseconds read_timeout{10000};
+  std::chrono::milliseconds idle_timeout{60000};
+  std::chrono::milliseconds write_timeout{10000};
+  int max_connections = 10000;
+};
+
+using RequestHandler = std::function<boost::asio::awaitable<HttpResponse>(HttpRequest&)>;
+
+// Renders a problem for failures the server answers itself (before any handler runs).
+using ProtocolErrorRenderer = std::function<HttpResponse(int status, const std::string& path)>;
+
+class HttpServer {
+ public:
+  // `open_connections` is shared by every server instance of the process (the global cap).
+  HttpServer(boost::asio::io_context& io, RequestHandler handler, ProtocolErrorRenderer errors,
+             ServerLimits limits, std::atomic<int>& open_connections);
+  ~HttpServer();
+
+  // Binds host:port (port 0 picks a free one) with SO_REUSEPORT; returns the bound port.
+  // Throws std::system_error naming the address when it cannot.
+  unsigned short listen(const std::string& host, unsigned short port);
+  void begin_shutdown();
+  int active_connections() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;  // shared with the connections it serves
+};
+
+}  // namespace brandos::api

@@ -1,0 +1,31 @@
+#include "app/config.hpp"
+
+#include <charconv>
+
+namespace brandos::app {
+
+bool parse_endpoint(const std::string& text, Endpoint& out) {
+  std::string host;
+  std::string port;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':')
+      return false;
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || text.find(':') != colon) return false;
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  if (host.empty() || port.empty()) return false;
+  unsigned value = 0;
+  const auto r = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (r.ec != std::errc() || r.ptr != port.data() + port.size() || value > 65535) return false;
+  out.host = host;
+  out.port = static_cast<unsigned short>(value);
+  return true;
+}
+
+}  // namespace brandos::app

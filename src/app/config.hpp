@@ -1,0 +1,39 @@
+#pragma once
+// The service configuration: built-in defaults, overridden by a TOML file (--config /
+// BRANDOS_CONFIG), overridden by BRANDOS_* environment variables, overridden by flags.
+// Every setting is documented in docs/configuration.md.
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+namespace brandos::app {
+
+struct Endpoint {
+  std::string host;
+  unsigned short port = 0;
+};
+
+struct Config {
+  Endpoint listen{"127.0.0.1", 8080};
+  Endpoint admin_listen{"127.0.0.1", 9464};
+  std::filesystem::path data_dir = "./brandos-data";
+  std::string database_url;            // empty: self-managed PostgreSQL under data_dir
+  std::string migration_database_url;  // schema owner; empty: same as database_url
+  std::filesystem::path pg_bin_dir;    // empty: newest /usr/lib/postgresql/*/bin
+  int threads = 0;                     // 0: one per core
+  int db_pool_size = 16;               // per I/O thread
+  std::chrono::milliseconds db_statement_timeout{5000};
+  std::chrono::milliseconds db_acquire_timeout{2000};
+  bool db_prepared_statements = true;
+  int max_connections = 10000;
+  std::chrono::milliseconds read_timeout{10000};
+  std::chrono::milliseconds idle_timeout{60000};
+  std::chrono::milliseconds shutdown_timeout{10000};
+  bool access_log = true;
+  std::string log_level = "info";
+};
+
+// Parses "host:port" or "[v6]:port"; false when malformed.
+bool parse_endpoint(const std::string& text, Endpoint& out);
+
+}  // namespace brandos::app

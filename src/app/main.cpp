@@ -1,0 +1,180 @@
+// brandos: the composition root's command line. Wiring only: parsing settings and handing them
+// to the commands in serve.cpp.
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <map>
+#include <toml++/toml.h>
+
+#include "app/config.hpp"
+#include "app/serve.hpp"
+#include "infrastructure/observability/log.hpp"
+
+namespace {
+
+using brandos::app::Config;
+
+// A configuration error: one line naming the setting, exit code 2 (see docs/configuration.md).
+[[noreturn]] void config_error(const std::string& message) {
+  std::cerr << "brandos: " << message << "\n";
+  std::exit(2);
+}
+
+// The TOML file gives defaults that env and flags override; keys are the long flag names with
+// '_' for '-' ("admin_listen"). Unknown keys are errors, as typos in config must not pass.
+std::map<std::string, std::string> load_config_file(const std::string& path) {
+  std::map<std::string, std::string> out;
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    config_error("cannot read config file " + path + ": " + std::string(e.description()));
+  }
+  for (const auto& [key, node] : table) {
+    std::string value;
+    if (auto s = node.value<std::string>()) value = *s;
+    else if (auto i = node.value<std::int64_t>()) value = std::to_string(*i);
+    else if (auto b = node.value<bool>()) value = *b ? "true" : "false";
+    else config_error("config file " + path + ": " + std::string(key.str()) + " must be a string, integer or boolean");
+    out[std::string(key.str())] = value;
+  }
+  return out;
+}
+
+std::string find_config_path(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) return argv[i + 1];
+    if (std::strncmp(argv[i], "--config=", 9) == 0) return argv[i] + 9;
+  }
+  if (const char* env = std::getenv("BRANDOS_CONFIG")) return env;
+  return "";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Config config;
+  CLI::App app{
+      "BrandOS: the multi-tenant back office for direct-to-consumer brands.\n\n"
+      "With no database URL, `brandos serve` runs and manages its own PostgreSQL under the data\n"
+      "directory: one command from nothing to a running server. Settings come from flags, then\n"
+      "BRANDOS_* environment variables, then the --config TOML file, then defaults.",
+      "brandos"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show help for every command");
+
+  std::string listen = "127.0.0.1:8080", admin_listen = "127.0.0.1:9464";
+  std::string data_dir = config.data_dir.string(), pg_bin_dir;
+  int statement_timeout_ms = 5000, acquire_timeout_ms = 2000, read_timeout_ms = 10000,
+      idle_timeout_ms = 60000, shutdown_timeout_ms = 10000;
+  std::string config_path;
+
+  struct Setting {
+    CLI::Option* option;
+    std::string key;
+  };
+  std::vector<Setting> settings;
+  auto add = [&](const std::string& key, auto& target, const std::string& help) {
+    std::string flag = key;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    std::string env = "BRANDOS_" + key;
+    std::transform(env.begin(), env.end(), env.begin(), ::toupper);
+    CLI::Option* o = app.add_option("--" + flag, target, help)->envname(env)->capture_default_str();
+    settings.push_back({o, key});
+    return o;
+  };
+  add("listen", listen, "Public API address, host:port");
+  add("admin_listen", admin_listen, "Admin address for /metrics, host:port");
+  add("data_dir", data_dir, "Directory for the self-managed PostgreSQL and local state");
+  add("database_url", config.database_url,
+      "PostgreSQL URL for the application role; unset = self-managed database");
+  add("migration_database_url", config.migration_database_url,
+      "PostgreSQL URL for the schema owner role that runs migrations (default: database-url)");
+  add("pg_bin_dir", pg_bin_dir, "PostgreSQL server binaries for the self-managed database");
+  add("threads", config.threads, "I/O threads, each with its own connections (0 = one per core)")
+      ->check(CLI::Range(0, 256));
+  add("db_pool_size", config.db_pool_size, "Database connections per I/O thread")
+      ->check(CLI::Range(1, 1000));
+  add("db_statement_timeout_ms", statement_timeout_ms,
+      "Deadline of one database round trip; also the server-side statement_timeout")
+      ->check(CLI::Range(1, 600000));
+  add("db_acquire_timeout_ms", acquire_timeout_ms, "How long a request waits for a connection")
+      ->check(CLI::Range(1, 600000));
+  add("db_prepared_statements", config.db_prepared_statements,
+      "Named prepared statements (turn off behind PgBouncer in transaction mode)");
+  add("max_connections", config.max_connections, "Open client connections at most")
+      ->check(CLI::Range(1, 1000000));
+  add("read_timeout_ms", read_timeout_ms, "Deadline for receiving a whole request")
+      ->check(CLI::Range(1, 600000));
+  add("idle_timeout_ms", idle_timeout_ms, "Keep-alive idle timeout")->check(CLI::Range(1, 3600000));
+  add("shutdown_timeout_ms", shutdown_timeout_ms,
+      "How long in-flight requests may finish after SIGTERM")
+      ->check(CLI::Range(0, 600000));
+  add("access_log", config.access_log, "One JSON line per request on stdout");
+  add("log_level", config.log_level, "debug, info, warn or error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  app.add_option("--config", config_path, "TOML file with any of the settings above")
+      ->envname("BRANDOS_CONFIG");
+
+  CLI::App* serve = app.add_subcommand("serve", "Run the API server (the default deployment)");
+  CLI::App* migrate = app.add_subcommand("migrate", "Apply pending schema migrations and exit");
+  CLI::App* version = app.add_subcommand("version", "Print the version and exit");
+  for (CLI::App* sub : {serve, migrate, version}) sub->fallthrough();
+
+  // File values become defaults, so the environment and flags still win over them.
+  if (const std::string path = find_config_path(argc, argv); !path.empty()) {
+    for (const auto& [key, value] : load_config_file(path)) {
+      auto it = std::find_if(settings.begin(), settings.end(),
+                             [&](const Setting& s) { return s.key == key; });
+      if (it == settings.end()) config_error("config file " + path + ": unknown setting " + key);
+      it->option->default_str(value);
+      it->option->default_val(value);
+    }
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    std::replace(what.begin(), what.end(), '\n', ' ');
+    config_error(what + " (see brandos --help)");
+  } catch (const std::exception& e) {
+    config_error(e.what());
+  }
+
+  if (version->parsed()) {
+    std::cout << "brandos " << BRANDOS_VERSION << "\n";
+    return 0;
+  }
+  if (!brandos::app::parse_endpoint(listen, config.listen))
+    config_error("--listen (BRANDOS_LISTEN) must be host:port, got \"" + listen + "\"");
+  if (!brandos::app::parse_endpoint(admin_listen, config.admin_listen))
+    config_error("--admin-listen (BRANDOS_ADMIN_LISTEN) must be host:port, got \"" + admin_listen + "\"");
+  if (data_dir.empty()) config_error("--data-dir (BRANDOS_DATA_DIR) must not be empty");
+  config.data_dir = data_dir;
+  config.pg_bin_dir = pg_bin_dir;
+  config.db_statement_timeout = std::chrono::milliseconds(statement_timeout_ms);
+  config.db_acquire_timeout = std::chrono::milliseconds(acquire_timeout_ms);
+  config.read_timeout = std::chrono::milliseconds(read_timeout_ms);
+  config.idle_timeout = std::chrono::milliseconds(idle_timeout_ms);
+  config.shutdown_timeout = std::chrono::milliseconds(shutdown_timeout_ms);
+  using brandos::observability::Level;
+  brandos::observability::set_min_level(config.log_level == "debug"  ? Level::debug
+                                        : config.log_level == "warn" ? Level::warn
+                                        : config.log_level == "error" ? Level::error
+                                                                       : Level::info);
+  try {
+    if (migrate->parsed()) return brandos::app::migrate(config);
+    return brandos::app::serve(config);
+  } catch (const std::exception& e) {
+    brandos::observability::log_error("fatal").str("error", e.what()).write();
+    brandos::observability::flush_log();
+    std::cerr << "brandos: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,333 @@
+#include "infrastructure/postgres/connection.hpp"
+
+#include <libpq-fe.h>
+#include <poll.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace brandos::pg {
+
+namespace asio = boost::asio;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+// PQcancel blocks (it opens a new connection to the server), so it never runs on an I/O thread.
+// One thread is plenty: cancels are rare, and each takes about one local round trip.
+asio::thread_pool& cancel_thread() {
+  static asio::thread_pool pool(1);
+  return pool;
+}
+
+std::string first_line(const char* msg) {
+  std::string s = msg ? msg : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+Error error_from_result(const PGresult* r) {
+  Error e;
+  const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  const char* primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+  const char* constraint = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME);
+  e.sqlstate = state ? state : "";
+  e.message = primary ? primary : first_line(PQresultErrorMessage(r));
+  e.constraint = constraint ? constraint : "";
+  e.kind = e.sqlstate.empty() ? ErrorKind::connection_failed : kind_from_sqlstate(e.sqlstate);
+  return e;
+}
+
+}  // namespace
+
+// Shared with the deadline timer's handler, which may run after the operation that armed it has
+// finished (or the connection is gone): it only acts when the generation still matches.
+struct Connection::TimerState {
+  asio::posix::stream_descriptor* socket = nullptr;
+  std::uint64_t generation = 0;
+  bool fired = false;
+};
+
+Connection::Connection(asio::any_io_executor executor, pg_conn* conn,
+                       const ConnectionOptions& options)
+    : conn_(conn),
+      socket_(executor),
+      timer_(executor),
+      timer_state_(std::make_shared<TimerState>()),
+      prepared_enabled_(options.prepared_statements),
+      on_round_trip_(options.on_round_trip) {
+  timer_state_->socket = &socket_;
+}
+
+Connection::~Connection() {
+  timer_state_->socket = nullptr;
+  timer_.cancel();
+  // libpq owns the file descriptor; Asio must not close it a second time.
+  if (socket_.is_open()) {
+    socket_.cancel();
+    socket_.release();
+  }
+  PQfinish(conn_);
+}
+
+asio::awaitable<Expected<std::unique_ptr<Connection>>> Connection::connect(
+    asio::any_io_executor executor, const ConnectionOptions& options) {
+  std::string server_options;
+  if (options.statement_timeout.count() > 0)
+    server_options = "-c statement_timeout=" + std::to_string(options.statement_timeout.count());
+  // expand_dbname=1: the first "dbname" value may be a full URL or keyword string; the keywords
+  // after it override what it says.
+  const char* keys[] = {"dbname", "application_name", "options", nullptr};
+  const char* values[] = {options.conninfo.c_str(), options.application_name.c_str(),
+                          server_options.c_str(), nullptr};
+  pg_conn* raw = PQconnectStartParams(keys, values, 1);
+  if (raw == nullptr) co_return std::unexpected(Error{ErrorKind::connection_failed, "", "out of memory"});
+  std::unique_ptr<Connection> c(new Connection(executor, raw, options));
+  if (PQstatus(raw) == CONNECTION_BAD) co_return std::unexpected(c->connection_error("connect"));
+
+  c->arm(Clock::now() + options.connect_timeout);
+  PostgresPollingStatusType poll_status = PGRES_POLLING_WRITING;
+  while (poll_status != PGRES_POLLING_OK) {
+    if (poll_status == PGRES_POLLING_FAILED) {
+      c->disarm();
+      co_return std::unexpected(c->connection_error("connect"));
+    }
+    // libpq may move to another socket while it tries the hosts of a multi-host URL.
+    const int fd = PQsocket(raw);
+    if (!c->socket_.is_open() || c->socket_.native_handle() != fd) {
+      if (c->socket_.is_open()) c->socket_.release();
+      c->socket_.assign(fd);
+    }
+    if (!co_await c->wait(poll_status == PGRES_POLLING_READING ? Wait::read : Wait::write)) {
+      c->disarm();
+      co_return std::unexpected(Error{ErrorKind::timeout, "", "connect timed out"});
+    }
+    poll_status = PQconnectPoll(raw);
+  }
+  c->disarm();
+  if (PQsetnonblocking(raw, 1) != 0 || PQenterPipelineMode(raw) != 1)
+    co_return std::unexpected(c->connection_error("enter pipeline mode"));
+  if (!c->socket_.is_open() || c->socket_.native_handle() != PQsocket(raw)) {
+    if (c->socket_.is_open()) c->socket_.release();
+    c->socket_.assign(PQsocket(raw));
+  }
+  co_return c;
+}
+
+void Connection::arm(Clock::time_point deadline) {
+  TimerState& st = *timer_state_;
+  st.fired = false;
+  const std::uint64_t gen = ++st.generation;
+  timer_.expires_at(deadline);
+  timer_.async_wait([state = timer_state_, gen](const boost::system::error_code& ec) {
+    if (ec || state->generation != gen || state->socket == nullptr) return;
+    state->fired = true;
+    state->socket->cancel();
+  });
+}
+
+void Connection::disarm() {
+  ++timer_state_->generation;
+  timer_.cancel();
+}
+
+asio::awaitable<bool> Connection::wait(Wait what) {
+  if (timer_state_->fired) co_return false;
+  auto [ec] = co_await socket_.async_wait(what == Wait::read
+                                              ? asio::posix::stream_descriptor::wait_read
+                                              : asio::posix::stream_descriptor::wait_write,
+                                          use_tuple);
+  co_return !ec && !timer_state_->fired;
+}
+
+asio::awaitable<bool> Connection::flush() {
+  for (;;) {
+    const int r = PQflush(conn_);
+    if (r == 0) co_return true;
+    if (r < 0) co_return false;
+    // The server may be blocked writing results to us while we write to it: drain its output
+    // before waiting for room, so neither side waits on the other.
+    if (PQconsumeInput(conn_) == 0) co_return false;
+    if (!co_await wait(Wait::write)) co_return false;
+  }
+}
+
+Error Connection::fail(ErrorKind kind, std::string message) {
+  broken_ = true;
+  return Error{kind, "", std::move(message)};
+}
+
+Error Connection::connection_error(std::string_view what) {
+  broken_ = true;
+  return Error{ErrorKind::connection_failed, "",
+               std::string(what) + ": " + first_line(PQerrorMessage(conn_))};
+}
+
+void Connection::send_cancel() {
+  PGcancel* cancel = PQgetCancel(conn_);
+  if (cancel == nullptr) return;
+  asio::post(cancel_thread(), [cancel] {
+    char err[256];
+    PQcancel(cancel, err, sizeof err);
+    PQfreeCancel(cancel);
+  });
+}
+
+bool Connection::in_transaction() const {
+  const PGTransactionStatusType s = PQtransactionStatus(conn_);
+  return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
+}
+
+int Connection::backend_pid() const { return PQbackendPID(conn_); }
+
+bool Connection::check_idle() {
+  if (broken_) return false;
+  if (PQstatus(conn_) != CONNECTION_OK) return !(broken_ = true);
+  pollfd p{PQsocket(conn_), POLLIN, 0};
+  if (::poll(&p, 1, 0) > 0) {
+    // Idle connections receive nothing in normal operation except notices and parameter status
+    // messages; libpq reads those. An EOF or a FATAL (server shutting down) makes it BAD.
+    if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) return !(broken_ = true);
+    if (p.revents & (POLLHUP | POLLERR)) return !(broken_ = true);
+  }
+  return true;
+}
+
+asio::awaitable<Expected<Result>> Connection::execute(const Statement& statement,
+                                                      Clock::time_point deadline) {
+  auto r = co_await pipeline(std::span<const Statement>(&statement, 1), deadline);
+  if (!r) co_return std::unexpected(std::move(r.error()));
+  co_return std::move(r->front());
+}
+
+asio::awaitable<Expected<std::vector<Result>>> Connection::pipeline(
+    std::span<const Statement> batch, Clock::time_point deadline) {
+  if (!on_round_trip_) co_return co_await run_pipeline(batch, deadline);
+  const auto start = Clock::now();
+  auto r = co_await run_pipeline(batch, deadline);
+  on_round_trip_(std::chrono::duration<double>(Clock::now() - start).count(), r.has_value());
+  co_return r;
+}
+
+asio::awaitable<Expected<std::vector<Result>>> Connection::run_pipeline(
+    std::span<const Statement> batch, Clock::time_point deadline) {
+  if (broken_) co_return std::unexpected(Error{ErrorKind::connection_failed, "", "connection is broken"});
+
+  // What each result the server sends back answers, in order.
+  struct Expectation {
+    bool is_prepare;
+    const std::string* sql;
+  };
+  std::vector<Expectation> expected;
+  expected.reserve(batch.size() * 2);
+  std::vector<const std::string*> new_prepares;
+
+  for (const Statement& s : batch) {
+    const std::vector<const char*> values = s.value_pointers();
+    int ok = 0;
+    if (prepared_enabled_) {
+      auto it = prepared_.find(s.sql());
+      if (it == prepared_.end()) {
+        std::string name = "b" + std::to_string(next_statement_++);
+        it = prepared_.emplace(s.sql(), std::move(name)).first;
+        if (PQsendPrepare(conn_, it->second.c_str(), s.sql().c_str(), s.size(), s.types()) != 1)
+          co_return std::unexpected(connection_error("send prepare"));
+        expected.push_back({true, &it->first});
+        new_prepares.push_back(&it->first);
+      }
+      ok = PQsendQueryPrepared(conn_, it->second.c_str(), s.size(), values.data(), nullptr,
+                               nullptr, 0);
+    } else {
+      ok = PQsendQueryParams(conn_, s.sql().c_str(), s.size(), s.types(), values.data(), nullptr,
+                             nullptr, 0);
+    }
+    if (ok != 1) co_return std::unexpected(connection_error("send query"));
+    expected.push_back({false, &s.sql()});
+  }
+  if (PQpipelineSync(conn_) != 1) co_return std::unexpected(connection_error("pipeline sync"));
+
+  arm(deadline);
+  if (!co_await flush()) {
+    const bool timed_out = timer_state_->fired;
+    disarm();
+    if (timed_out) {
+      send_cancel();
+      co_return std::unexpected(fail(ErrorKind::timeout, "deadline passed while sending"));
+    }
+    co_return std::unexpected(connection_error("send"));
+  }
+
+  std::vector<Result> results;
+  results.reserve(batch.size());
+  std::optional<Error> first_error;
+  std::size_t answered = 0;  // non-null results received so far, excluding the sync
+  for (;;) {
+    while (PQisBusy(conn_)) {
+      if (!co_await wait(Wait::read)) {
+        const bool timed_out = timer_state_->fired;
+        disarm();
+        if (timed_out) {
+          send_cancel();
+          co_return std::unexpected(fail(ErrorKind::timeout, "deadline passed waiting for results"));
+        }
+        co_return std::unexpected(connection_error("receive"));
+      }
+      if (PQconsumeInput(conn_) == 0) {
+        disarm();
+        co_return std::unexpected(connection_error("receive"));
+      }
+    }
+    PGresult* r = PQgetResult(conn_);
+    if (r == nullptr) {
+      if (PQstatus(conn_) != CONNECTION_OK) {
+        disarm();
+        co_return std::unexpected(connection_error("receive"));
+      }
+      continue;  // end of one command's results
+    }
+    const ExecStatusType status = PQresultStatus(r);
+    if (status == PGRES_PIPELINE_SYNC) {
+      PQclear(r);
+      break;
+    }
+    const std::size_t index = answered++;
+    const bool is_prepare = index < expected.size() && expected[index].is_prepare;
+    switch (status) {
+      case PGRES_TUPLES_OK:
+      case PGRES_COMMAND_OK:
+        if (is_prepare) {
+          std::erase(new_prepares, expected[index].sql);  // the server has it now
+          PQclear(r);
+        } else {
+          results.emplace_back(r);
+        }
+        break;
+      case PGRES_PIPELINE_ABORTED:
+        PQclear(r);
+        break;
+      case PGRES_FATAL_ERROR:
+      case PGRES_NONFATAL_ERROR:
+        if (!first_error) first_error = error_from_result(r);
+        PQclear(r);
+        break;
+      default:  // COPY and friends are never issued by this driver
+        PQclear(r);
+        if (!first_error) first_error = fail(ErrorKind::protocol, "unexpected result status");
+        break;
+    }
+  }
+  disarm();
+  // Prepares that never completed (aborted pipeline) must be sent again next time.
+  for (const std::string* sql : new_prepares) prepared_.erase(std::string(*sql));
+  if (first_error) {
+    if (first_error->kind == ErrorKind::connection_failed) broken_ = true;
+    co_return std::unexpected(std::move(*first_error));
+  }
+  if (results.size() != batch.size())
+    co_return std::unexpected(fail(ErrorKind::protocol, "result count does not match the batch"));
+  co_return results;
+}
+
+}  // namespace brandos::pg

@@ -1,0 +1,95 @@
+#pragma once
+// A pool of PostgreSQL connections for one io_context (thread-per-core: each I/O thread has its
+// own pool, so acquiring a connection takes no lock). Connections are opened lazily up to
+// max_size; callers beyond that wait in FIFO order until one is released or their deadline
+// passes. Broken connections are dropped and replaced on demand, so the pool recovers by itself
+// when PostgreSQL restarts. A connection returned inside an open transaction is rolled back
+// before its next use.
+//
+// Thread-safety: all member functions must be called on the pool's executor; only stats() may be
+// read from any thread. The pool must outlive every PooledConnection it handed out.
+#include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "infrastructure/postgres/connection.hpp"
+
+namespace brandos::pg {
+
+struct PoolOptions {
+  ConnectionOptions connection;
+  int max_size = 8;
+  std::chrono::milliseconds acquire_timeout{2000};
+  std::chrono::milliseconds query_timeout{5000};  // default deadline for each round trip
+};
+
+struct PoolStats {
+  std::atomic<int> open{0};     // connected or connecting
+  std::atomic<int> busy{0};     // handed out
+  std::atomic<int> waiting{0};  // callers queued for a connection
+};
+
+class Pool;
+
+// Exclusive use of one connection; returns it to the pool when destroyed.
+class PooledConnection {
+ public:
+  PooledConnection() = default;
+  PooledConnection(Pool* pool, std::unique_ptr<Connection> c) : pool_(pool), conn_(std::move(c)) {}
+  PooledConnection(PooledConnection&& o) noexcept = default;
+  PooledConnection& operator=(PooledConnection&& o) noexcept;
+  ~PooledConnection();
+
+  Connection& operator*() const { return *conn_; }
+  Connection* operator->() const { return conn_.get(); }
+  explicit operator bool() const { return conn_ != nullptr; }
+
+ private:
+  void release();
+  Pool* pool_ = nullptr;
+  std::unique_ptr<Connection> conn_;
+};
+
+class Pool {
+ public:
+  Pool(boost::asio::any_io_executor executor, PoolOptions options);
+  ~Pool();
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  boost::asio::awaitable<Expected<PooledConnection>> acquire();
+
+  // One statement or one pipelined batch on a pooled connection, with the default deadline.
+  boost::asio::awaitable<Expected<Result>> execute(const Statement& statement);
+  boost::asio::awaitable<Expected<std::vector<Result>>> pipeline(std::span<const Statement> batch);
+
+  Clock::time_point deadline() const { return Clock::now() + options_.query_timeout; }
+  const PoolOptions& options() const { return options_; }
+  const PoolStats& stats() const { return stats_; }
+  // Closes idle connections (used on shutdown and by tests).
+  void close_idle();
+  // Closes idle connections and closes every connection released from now on. Call after the
+  // io_context stopped and before destroying it, so connections still held by abandoned
+  // coroutines are closed as those coroutines are destroyed.
+  void shut_down();
+
+ private:
+  friend class PooledConnection;
+  struct Waiter;
+  void release(std::unique_ptr<Connection> c);
+  boost::asio::awaitable<Expected<PooledConnection>> open_new();
+  void set_open(int delta);
+
+  boost::asio::any_io_executor executor_;
+  PoolOptions options_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  std::deque<Waiter*> waiters_;
+  int open_ = 0;
+  bool shut_down_ = false;
+  PoolStats stats_;
+};
+
+}  // namespace brandos::pg
