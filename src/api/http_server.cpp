@@ -1,5 +1,7 @@
 #include "api/http_server.hpp"
 
+#include "api/http_wire.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -21,17 +23,6 @@ using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
-
-// What the server answers to a failed read, or 0 for "just close" (the peer went away, the
-// connection idled out, or the server is shutting down).
-int status_for(const beast::error_code& ec) {
-  if (ec == http::error::header_limit) return 431;
-  if (ec == http::error::body_limit) return 413;
-  if (ec == beast::error::timeout) return 408;
-  if (ec == http::error::end_of_stream || ec == http::error::partial_message) return 0;
-  if (ec.category() == http::make_error_code(http::error::bad_method).category()) return 400;
-  return 0;
-}
 
 struct SessionState {
   beast::tcp_stream* stream;
@@ -149,15 +140,14 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         buffer.commit(n);
       }
 
-      http::request_parser<http::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(limits.header_limit));
-      parser.body_limit(limits.body_limit);
+      WireParser parser;
+      apply_limits(parser, limits.header_limit, limits.body_limit);
       // From the first byte, the whole request must arrive within the read deadline: a client
       // trickling bytes cannot hold a connection open indefinitely.
       stream.expires_after(limits.read_timeout);
       auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
       if (hec) {
-        if (const int status = status_for(hec)) {
+        if (const int status = status_for_read_error(hec)) {
           co_await reject(stream, status, 11, "/");
           co_await lingering_close(stream);
         }
@@ -175,7 +165,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         }
         auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
         if (bec) {
-          if (const int status = status_for(bec)) {
+          if (const int status = status_for_read_error(bec)) {
             co_await reject(stream, status, version, std::string(parser.get().target()));
             co_await lingering_close(stream);
           }
@@ -184,22 +174,13 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       }
       stream.expires_never();
 
-      auto message = parser.release();
-      HttpRequest request;
-      request.method = method_from_string(message.method_string());
-      request.target = std::string(message.target());
-      request.client_ip = client_ip;
-      request.keep_alive = message.keep_alive();
-      if (!split_target(request.target, request.path, request.query)) {
+      auto parsed = to_http_request(parser.release(), client_ip);
+      if (!parsed) {
         co_await reject(stream, 400, version, "/");
         co_await lingering_close(stream);
         co_return;
       }
-      request.headers.reserve(16);
-      for (const auto& field : message)
-        request.headers.push_back({std::string(field.name_string()), std::string(field.value())});
-      request.body = std::move(message.body());
-
+      HttpRequest& request = *parsed;
       HttpResponse response = co_await handler(request);
 
       const bool keep_alive = request.keep_alive && !shutting_down;

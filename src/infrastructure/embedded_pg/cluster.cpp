@@ -60,7 +60,7 @@ void write_file(const fs::path& p, const std::string& content) {
 Cluster::Cluster(ClusterOptions options) : options_(std::move(options)) {}
 
 Cluster::~Cluster() {
-  if (started_by_us_) {
+  if (started_by_us_ && !options_.keep_running) {
     try {
       stop();
     } catch (...) {  // a destructor reports nothing; stop() failures are logged by pg_ctl
@@ -244,11 +244,11 @@ void Cluster::bootstrap_roles() {
         NOINHERIT;
     END IF;
   END$$)sql");
-  if (run("SELECT 1 FROM pg_database WHERE datname = '" + options_.database + "'") == 0) {
+  if (run("SELECT 1 FROM pg_database WHERE datname = '" + options_.database + "'") == 0)
     run("CREATE DATABASE " + options_.database + " OWNER brandos_owner");
-    run("REVOKE ALL ON DATABASE " + options_.database + " FROM PUBLIC");
-    run("GRANT CONNECT ON DATABASE " + options_.database + " TO brandos_app");
-  }
+  // Every start, not only after CREATE: a crash between the two must not leave them unapplied.
+  run("REVOKE ALL ON DATABASE " + options_.database + " FROM PUBLIC");
+  run("GRANT CONNECT ON DATABASE " + options_.database + " TO brandos_app");
 }
 
 }  // namespace brandos::embedded_pg

@@ -25,6 +25,9 @@ struct ClusterOptions {
   // Tests trade durability for speed (fsync off). Never for a server that keeps real data.
   bool durable = true;
   int max_connections = 200;
+  // Leave the server running when this object goes away (test runs share one server started by
+  // scripts/test.sh; each test process only attaches to it).
+  bool keep_running = false;
 };
 
 class Cluster {

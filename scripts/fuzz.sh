@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang 16 (ASan + UBSan) and runs each for a bounded time
+# (first argument, seconds; default 20) from the committed seed corpus. Fails on any crash.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-20}
+cmake -S . -B build-fuzz -G Ninja -DBRANDOS_FUZZ=ON -DBRANDOS_TESTS=OFF \
+  -DCMAKE_CXX_COMPILER=clang++-16 -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build-fuzz
+for target in http_request json_body; do
+  work=$(mktemp -d)
+  cp fuzz/corpus/$target/* "$work/"
+  echo "fuzz: $target for ${seconds}s"
+  status=0
+  build-fuzz/fuzz_$target -max_total_time="$seconds" -max_len=70000 -rss_limit_mb=2048 \
+    -print_final_stats=1 "$work" >"$work.log" 2>&1 || status=$?
+  grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|SUMMARY|Test unit written' "$work.log" || true
+  if [ "$status" -ne 0 ]; then tail -50 "$work.log"; fi
+  rm -f "$work.log"
+  rm -rf "$work"
+  if [ "$status" -ne 0 ]; then echo "fuzz: $target FAILED"; exit 1; fi
+done
+echo "fuzz: all targets ran clean"

@@ -1,0 +1,117 @@
+// The self-managed cluster: first start, restart, adoption of a running server, and recovery
+// from a stale postmaster.pid after a crash.
+#include "infrastructure/embedded_pg/cluster.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include "support/test_database.hpp"
+
+namespace brandos::embedded_pg {
+namespace {
+
+using namespace std::chrono_literals;
+
+class ClusterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("brandos-cluster-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    options_.data_dir = dir_;
+    options_.durable = false;
+  }
+  void TearDown() override {
+    {
+      Cluster c(options_);  // stop whatever a test left running
+      try {
+        c.start();
+      } catch (...) {
+      }
+    }
+    std::filesystem::remove_all(dir_);
+  }
+  long postmaster_pid(const Cluster& c) {
+    std::ifstream in(c.cluster_dir() / "postgres" / "postmaster.pid");
+    long pid = 0;
+    in >> pid;
+    return pid;
+  }
+
+  std::filesystem::path dir_;
+  ClusterOptions options_;
+};
+
+TEST_F(ClusterTest, InitialisesOnFirstStartAndReusesAfterwards) {
+  {
+    Cluster c(options_);
+    c.start();
+    EXPECT_TRUE(c.initialised_now());
+    EXPECT_TRUE(c.running());
+    EXPECT_EQ(testing::run_sql(c.app_conninfo(), "SELECT current_user"), "brandos_app");
+    EXPECT_EQ(testing::run_sql(c.superuser_conninfo(), "SHOW listen_addresses"), "");
+  }
+  Cluster again(options_);
+  again.start();
+  EXPECT_FALSE(again.initialised_now());
+  EXPECT_EQ(testing::run_sql(again.owner_conninfo(), "SELECT current_user"), "brandos_owner");
+  again.stop();
+  EXPECT_FALSE(again.running());
+}
+
+TEST_F(ClusterTest, AdoptsAServerThatOutlivedItsOwner) {
+  options_.keep_running = true;
+  long first_pid = 0;
+  {
+    Cluster c(options_);
+    c.start();
+    first_pid = postmaster_pid(c);
+  }  // keep_running: the server stays up, as after a crash of brandos itself
+  options_.keep_running = false;
+  Cluster c(options_);
+  c.start();
+  EXPECT_EQ(postmaster_pid(c), first_pid);
+  EXPECT_EQ(testing::run_sql(c.app_conninfo(), "SELECT 1"), "1");
+}
+
+TEST_F(ClusterTest, StartsDespiteAStalePidFileAfterACrash) {
+  options_.durable = true;  // a crash test with fsync off would test the file system, not us
+  options_.keep_running = true;
+  long pid = 0;
+  {
+    Cluster c(options_);
+    c.start();
+    pid = postmaster_pid(c);
+  }
+  ASSERT_GT(pid, 0);
+  ASSERT_EQ(kill(static_cast<pid_t>(pid), SIGKILL), 0);  // the machine "crashed"
+  for (int i = 0; i < 100 && kill(static_cast<pid_t>(pid), 0) == 0; ++i)
+    std::this_thread::sleep_for(20ms);
+  std::this_thread::sleep_for(500ms);  // let orphaned backends notice and exit
+  options_.keep_running = false;
+  Cluster c(options_);
+  ASSERT_TRUE(std::filesystem::exists(dir_ / "postgres" / "postmaster.pid"));
+  c.start();
+  EXPECT_TRUE(c.running());
+  EXPECT_EQ(testing::run_sql(c.app_conninfo(), "SELECT 1"), "1");
+}
+
+TEST_F(ClusterTest, StartsWhenThePidFileNamesAnUnrelatedProcess) {
+  {
+    Cluster c(options_);
+    c.start();
+  }  // stopped cleanly
+  Cluster c(options_);
+  // A pid file left behind whose pid now belongs to someone else (here: this test process).
+  std::ofstream(dir_ / "postgres" / "postmaster.pid") << getpid() << "\n" << dir_.string() << "\n";
+  c.start();
+  EXPECT_TRUE(c.running());
+}
+
+}  // namespace
+}  // namespace brandos::embedded_pg

@@ -1,0 +1,116 @@
+#include "support/test_database.hpp"
+
+#include <libpq-fe.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+
+#include "infrastructure/embedded_pg/cluster.hpp"
+#include "infrastructure/postgres/migration.hpp"
+
+namespace brandos::testing {
+
+namespace {
+
+constexpr const char* kTemplate = "brandos_template";
+
+struct SharedCluster {
+  std::unique_ptr<embedded_pg::Cluster> cluster;
+  std::filesystem::path private_dir;  // only when this process started its own
+
+  SharedCluster() {
+    embedded_pg::ClusterOptions opts;
+    opts.durable = false;
+    if (const char* dir = std::getenv("BRANDOS_TEST_PG_DIR")) {
+      opts.data_dir = dir;
+      opts.keep_running = true;
+    } else {
+      private_dir = std::filesystem::temp_directory_path() /
+                    ("brandos-test-pg-" + std::to_string(getpid()));
+      opts.data_dir = private_dir;
+    }
+    cluster = std::make_unique<embedded_pg::Cluster>(opts);
+    cluster->start();
+    ensure_template(*cluster);
+  }
+  ~SharedCluster() {
+    cluster.reset();
+    if (!private_dir.empty()) {
+      std::error_code ec;
+      std::filesystem::remove_all(private_dir, ec);
+    }
+  }
+};
+
+SharedCluster& shared() {
+  static SharedCluster instance;
+  return instance;
+}
+
+std::string unique_name(const char* prefix) {
+  static std::atomic<int> counter{0};
+  return std::string(prefix) + "_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+}
+
+TestDatabase describe(const embedded_pg::Cluster& c, const std::string& name) {
+  return {name, c.conninfo("brandos_app", name), c.conninfo("brandos_owner", name),
+          c.conninfo("postgres", name)};
+}
+
+}  // namespace
+
+std::string run_sql(const std::string& conninfo, const std::string& sql) {
+  std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(conninfo.c_str()), &PQfinish);
+  if (PQstatus(conn.get()) != CONNECTION_OK)
+    throw std::runtime_error(std::string("test connect: ") + PQerrorMessage(conn.get()));
+  std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(conn.get(), sql.c_str()), &PQclear);
+  const auto st = PQresultStatus(r.get());
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+    throw std::runtime_error("test sql failed: " + sql + ": " + PQerrorMessage(conn.get()));
+  if (PQntuples(r.get()) == 0 || PQnfields(r.get()) == 0) return "";
+  return PQgetvalue(r.get(), 0, 0);
+}
+
+// Creates and migrates the template database once per cluster. Several test processes may race
+// here: the advisory lock in migrate() and "CREATE DATABASE" failing with duplicate_database for
+// the loser keep it correct.
+void ensure_template(embedded_pg::Cluster& c) {
+  const std::string exists =
+      run_sql(c.superuser_conninfo(), std::string("SELECT count(*) FROM pg_database WHERE datname = '") +
+                                          kTemplate + "'");
+  if (exists == "0") {
+    try {
+      run_sql(c.superuser_conninfo(), std::string("CREATE DATABASE ") + kTemplate + " OWNER brandos_owner");
+      run_sql(c.superuser_conninfo(), std::string("GRANT CONNECT ON DATABASE ") + kTemplate + " TO brandos_app");
+    } catch (const std::runtime_error&) {
+      // Another process created it first.
+    }
+  }
+  pg::migrate(c.conninfo("brandos_owner", kTemplate), pg::embedded_migrations());
+}
+
+TestDatabase create_test_database() {
+  auto& c = *shared().cluster;
+  const std::string name = unique_name("t");
+  // FILE_COPY: for a database this small, copying the files beats WAL-logging every block.
+  run_sql(c.superuser_conninfo(), "CREATE DATABASE " + name + " TEMPLATE " + kTemplate +
+                                      " OWNER brandos_owner STRATEGY FILE_COPY");
+  run_sql(c.superuser_conninfo(), "GRANT CONNECT ON DATABASE " + name + " TO brandos_app");
+  return describe(c, name);
+}
+
+TestDatabase create_empty_test_database() {
+  auto& c = *shared().cluster;
+  const std::string name = unique_name("e");
+  run_sql(c.superuser_conninfo(), "CREATE DATABASE " + name + " OWNER brandos_owner");
+  run_sql(c.superuser_conninfo(), "GRANT CONNECT ON DATABASE " + name + " TO brandos_app");
+  return describe(c, name);
+}
+
+std::string test_cluster_socket_dir() { return shared().cluster->socket_dir().string(); }
+
+}  // namespace brandos::testing

@@ -1,0 +1,36 @@
+#pragma once
+// Real PostgreSQL databases for tests. All test processes of a run share one self-managed
+// cluster (started by scripts/test.sh through brandos_test_cluster, found via
+// BRANDOS_TEST_PG_DIR); a test binary run on its own starts a private one. Every call to
+// create() returns a new database cloned from a template that has all migrations applied, so
+// each test starts from the real schema and nothing it writes leaks into another test.
+#include <string>
+
+namespace brandos::embedded_pg {
+class Cluster;
+}
+
+namespace brandos::testing {
+
+struct TestDatabase {
+  std::string name;
+  std::string app_conninfo;    // as brandos_app: what the service uses
+  std::string owner_conninfo;  // as brandos_owner: migrations
+  std::string superuser_conninfo;
+};
+
+// A fresh migrated database.
+TestDatabase create_test_database();
+// A fresh empty database (for migration tests).
+TestDatabase create_empty_test_database();
+// The PostgreSQL bin directory and socket directory of the shared cluster.
+std::string test_cluster_socket_dir();
+
+// Creates (if missing) and migrates the template database every test database is cloned from.
+void ensure_template(embedded_pg::Cluster& cluster);
+
+// Runs one SQL string as superuser on `conninfo`; throws on failure. Returns the first value of
+// the first row, or "" when there is none.
+std::string run_sql(const std::string& conninfo, const std::string& sql);
+
+}  // namespace brandos::testing
