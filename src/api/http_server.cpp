@@ -29,6 +29,46 @@ struct SessionState {
   bool idle;
 };
 
+// The deadline for receiving one request. beast::tcp_stream's own timeout closes the socket,
+// which would leave no way to answer 408; this one only cancels the pending read. Its state is
+// shared with the timer handler, which may run after the session is gone.
+class RequestDeadline {
+ public:
+  explicit RequestDeadline(beast::tcp_stream& stream)
+      : timer_(stream.get_executor()), state_(std::make_shared<State>()) {
+    state_->stream = &stream;
+  }
+  ~RequestDeadline() {
+    state_->stream = nullptr;
+    timer_.cancel();
+  }
+  void arm(std::chrono::milliseconds after) {
+    state_->fired = false;
+    const auto gen = ++state_->generation;
+    timer_.expires_after(after);
+    timer_.async_wait([s = state_, gen](const beast::error_code& ec) {
+      if (ec || s->generation != gen || s->stream == nullptr) return;
+      s->fired = true;
+      beast::error_code ignored;
+      s->stream->socket().cancel(ignored);
+    });
+  }
+  void disarm() {
+    ++state_->generation;
+    timer_.cancel();
+  }
+  bool fired() const { return state_->fired; }
+
+ private:
+  struct State {
+    beast::tcp_stream* stream = nullptr;
+    std::uint64_t generation = 0;
+    bool fired = false;
+  };
+  asio::steady_timer timer_;
+  std::shared_ptr<State> state_;
+};
+
 }  // namespace
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
@@ -124,6 +164,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     }
 
     beast::flat_buffer buffer;
+    RequestDeadline deadline(stream);
     bool close_gracefully = true;
     for (;;) {
       if (shutting_down) break;
@@ -144,10 +185,12 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       apply_limits(parser, limits.header_limit, limits.body_limit);
       // From the first byte, the whole request must arrive within the read deadline: a client
       // trickling bytes cannot hold a connection open indefinitely.
-      stream.expires_after(limits.read_timeout);
+      stream.expires_never();
+      deadline.arm(limits.read_timeout);
       auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
       if (hec) {
-        if (const int status = status_for_read_error(hec)) {
+        deadline.disarm();
+        if (const int status = deadline.fired() ? 408 : status_for_read_error(hec)) {
           co_await reject(stream, status, 11, "/");
           co_await lingering_close(stream);
         }
@@ -161,18 +204,19 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
           stream.expires_after(limits.write_timeout);
           auto [cec, cn] = co_await http::async_write(stream, cont, use_tuple);
           if (cec) co_return;
-          stream.expires_after(limits.read_timeout);
+          stream.expires_never();
         }
         auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
         if (bec) {
-          if (const int status = status_for_read_error(bec)) {
+          deadline.disarm();
+          if (const int status = deadline.fired() ? 408 : status_for_read_error(bec)) {
             co_await reject(stream, status, version, std::string(parser.get().target()));
             co_await lingering_close(stream);
           }
           co_return;
         }
       }
-      stream.expires_never();
+      deadline.disarm();
 
       auto parsed = to_http_request(parser.release(), client_ip);
       if (!parsed) {

@@ -56,6 +56,12 @@ std::string unique_name(const char* prefix) {
   return std::string(prefix) + "_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
 }
 
+// The same database privileges the self-managed cluster gives the real database.
+void grant_like_production(const embedded_pg::Cluster& c, const std::string& name) {
+  run_sql(c.superuser_conninfo(), "REVOKE ALL ON DATABASE " + name + " FROM PUBLIC");
+  run_sql(c.superuser_conninfo(), "GRANT CONNECT ON DATABASE " + name + " TO brandos_app");
+}
+
 TestDatabase describe(const embedded_pg::Cluster& c, const std::string& name) {
   return {name, c.conninfo("brandos_app", name), c.conninfo("brandos_owner", name),
           c.conninfo("postgres", name)};
@@ -99,7 +105,7 @@ TestDatabase create_test_database() {
   // FILE_COPY: for a database this small, copying the files beats WAL-logging every block.
   run_sql(c.superuser_conninfo(), "CREATE DATABASE " + name + " TEMPLATE " + kTemplate +
                                       " OWNER brandos_owner STRATEGY FILE_COPY");
-  run_sql(c.superuser_conninfo(), "GRANT CONNECT ON DATABASE " + name + " TO brandos_app");
+  grant_like_production(c, name);
   return describe(c, name);
 }
 
@@ -107,7 +113,7 @@ TestDatabase create_empty_test_database() {
   auto& c = *shared().cluster;
   const std::string name = unique_name("e");
   run_sql(c.superuser_conninfo(), "CREATE DATABASE " + name + " OWNER brandos_owner");
-  run_sql(c.superuser_conninfo(), "GRANT CONNECT ON DATABASE " + name + " TO brandos_app");
+  grant_like_production(c, name);
   return describe(c, name);
 }
 

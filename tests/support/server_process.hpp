@@ -1,0 +1,55 @@
+#pragma once
+// Runs the real `brandos` binary as a child process for black-box tests: its stdout and stderr
+// go to a log file the test can read; start() waits for the "listening" log line and learns the
+// ports from it (tests listen on port 0).
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace brandos::testing {
+
+class ServerProcess {
+ public:
+  ServerProcess() = default;
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  // Starts `brandos <args...>` with extra environment variables.
+  void launch(const std::vector<std::string>& args,
+              const std::map<std::string, std::string>& env = {});
+  // Waits for the "listening" line; false on timeout or early exit.
+  bool wait_listening(std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+  unsigned short port() const { return port_; }
+  unsigned short admin_port() const { return admin_port_; }
+  pid_t pid() const { return pid_; }
+  std::string log() const;
+
+  void signal(int sig);
+  // The exit code (or 128 + signal) if the process ended within the timeout.
+  std::optional<int> wait_exit(std::chrono::milliseconds timeout);
+
+ private:
+  pid_t pid_ = -1;
+  std::string log_path_;
+  unsigned short port_ = 0;
+  unsigned short admin_port_ = 0;
+};
+
+// Starts `brandos serve` on ports chosen by the kernel against a fresh migrated test database.
+// Extra flags are appended.
+struct TestServer {
+  explicit TestServer(std::vector<std::string> extra = {},
+                      std::map<std::string, std::string> env = {});
+  ServerProcess process;
+};
+
+// A free TCP port on 127.0.0.1 (bound once and released; fine for tests on one machine).
+unsigned short free_port();
+
+}  // namespace brandos::testing
