@@ -23,15 +23,17 @@ api::HttpApplication& fuzzed_app() {
   static fuzz::DeterministicIds ids;
   static auto router = [] {
     auto r = std::make_shared<api::Router>();
-    r->add(api::Method::get, "/health/live", [](api::RequestContext&) -> asio::awaitable<api::HttpResponse> {
-      co_return api::json_response(200, R"({"status":"ok"})");
-    });
-    r->add(api::Method::post, "/v1/things/{id}", [](api::RequestContext& ctx) -> asio::awaitable<api::HttpResponse> {
-      auto parsed = api::parse_json_object(ctx.request);
-      if (auto* p = std::get_if<api::Problem>(&parsed))
-        co_return api::render_problem(*p, ctx.request.path, ctx.request_id);
-      co_return api::json_response(201, std::string(ctx.param("id")));
-    });
+    r->add(api::Method::get, "/health/live",
+           [](api::RequestContext&) -> asio::awaitable<api::HttpResponse> {
+             co_return api::json_response(200, R"({"status":"ok"})");
+           });
+    r->add(api::Method::post, "/v1/things/{id}",
+           [](api::RequestContext& ctx) -> asio::awaitable<api::HttpResponse> {
+             auto parsed = api::parse_json_object(ctx.request);
+             if (auto* p = std::get_if<api::Problem>(&parsed))
+               co_return api::render_problem(*p, ctx.request.path, ctx.request_id);
+             co_return api::json_response(201, std::string(ctx.param("id")));
+           });
     return r;
   }();
   static api::HttpApplication app(router, {}, ids, nullptr);

@@ -13,8 +13,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   request.method = api::Method::post;
   request.path = "/v1/things";
   // The first byte picks the Content-Type, so media-type handling is fuzzed too.
-  static const char* kTypes[] = {"application/json", "application/json; charset=utf-8",
-                                 "APPLICATION/JSON", "text/plain", "application/jsonx", ""};
+  static const char* kTypes[] = {"application/json",  "application/json; charset=utf-8",
+                                 "APPLICATION/JSON",  "text/plain",
+                                 "application/jsonx", ""};
   request.headers.push_back({"Content-Type", kTypes[data[0] % 6]});
   request.body.assign(reinterpret_cast<const char*>(data + 1), size - 1);
   auto parsed = api::parse_json_object(request);

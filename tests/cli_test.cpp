@@ -5,8 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <thread>
 #include <regex>
+#include <thread>
 
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
@@ -22,7 +22,8 @@ struct CommandRun {
   std::string output;
 };
 
-CommandRun run_brandos(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) {
+CommandRun run_brandos(const std::vector<std::string>& args,
+                       const std::map<std::string, std::string>& env = {}) {
   ServerProcess p;
   p.launch(args, env);
   const auto code = p.wait_exit(60s);
@@ -30,8 +31,15 @@ CommandRun run_brandos(const std::vector<std::string>& args, const std::map<std:
 }
 
 std::vector<std::string> serve_args(const TestDatabase& db) {
-  return {"serve", "--admin-listen", "127.0.0.1:0", "--threads", "1", "--database-url",
-          db.app_conninfo, "--migration-database-url", db.owner_conninfo};
+  return {"serve",
+          "--admin-listen",
+          "127.0.0.1:0",
+          "--threads",
+          "1",
+          "--database-url",
+          db.app_conninfo,
+          "--migration-database-url",
+          db.owner_conninfo};
 }
 
 TEST(Cli, VersionPrintsTheVersion) {
@@ -105,8 +113,9 @@ TEST(Cli, SettingsPrecedenceIsFlagThenEnvThenFile) {
   };
   EXPECT_EQ(started_on({"--config", path}, {}), file_port);
   EXPECT_EQ(started_on({}, {{"BRANDOS_CONFIG", path}}), file_port);
-  EXPECT_EQ(started_on({"--config", path}, {{"BRANDOS_LISTEN", "127.0.0.1:" + std::to_string(env_port)}}),
-            env_port);
+  EXPECT_EQ(
+      started_on({"--config", path}, {{"BRANDOS_LISTEN", "127.0.0.1:" + std::to_string(env_port)}}),
+      env_port);
   EXPECT_EQ(started_on({"--config", path, "--listen", "127.0.0.1:" + std::to_string(flag_port)},
                        {{"BRANDOS_LISTEN", "127.0.0.1:" + std::to_string(env_port)}}),
             flag_port);
@@ -115,8 +124,8 @@ TEST(Cli, SettingsPrecedenceIsFlagThenEnvThenFile) {
 
 TEST(Cli, MigrateAppliesPendingMigrationsAndIsIdempotent) {
   const TestDatabase db = create_empty_test_database();
-  CommandRun r = run_brandos({"migrate", "--database-url", db.app_conninfo, "--migration-database-url",
-                       db.owner_conninfo});
+  CommandRun r = run_brandos({"migrate", "--database-url", db.app_conninfo,
+                              "--migration-database-url", db.owner_conninfo});
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find(R"("event":"migration_applied","file":"0001_)"), std::string::npos);
   r = run_brandos({"migrate", "--database-url", db.app_conninfo, "--migration-database-url",
@@ -126,9 +135,11 @@ TEST(Cli, MigrateAppliesPendingMigrationsAndIsIdempotent) {
 }
 
 TEST(Cli, UnreachableDatabaseFailsStartWithAClearMessage) {
-  const CommandRun r = run_brandos({"serve", "--database-url", "host=/nonexistent dbname=x user=y"});
+  const CommandRun r =
+      run_brandos({"serve", "--database-url", "host=/nonexistent dbname=x user=y"});
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.output.find("cannot connect to the database to migrate"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("cannot connect to the database to migrate"), std::string::npos)
+      << r.output;
 }
 
 // The zero-configuration path end to end: no database URL, an empty data directory. The first
@@ -139,7 +150,8 @@ TEST(Cli, ZeroConfigurationServeIsReadyQuicklyOnFirstAndLaterStarts) {
   auto ready_after = [&](bool& ok) {
     ServerProcess p;
     const auto start = std::chrono::steady_clock::now();
-    p.launch({"serve", "--data-dir", dir, "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"});
+    p.launch(
+        {"serve", "--data-dir", dir, "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"});
     ok = p.wait_listening(60s);
     std::optional<RawResponse> r;
     while (ok && std::chrono::steady_clock::now() - start < 60s) {
@@ -148,7 +160,8 @@ TEST(Cli, ZeroConfigurationServeIsReadyQuicklyOnFirstAndLaterStarts) {
       std::this_thread::sleep_for(20ms);
     }
     const auto took = std::chrono::steady_clock::now() - start;
-    ok = ok && r && r->status == 200 && r->body.find(R"("database":{"status":"ok")") != std::string::npos;
+    ok = ok && r && r->status == 200 &&
+         r->body.find(R"("database":{"status":"ok")") != std::string::npos;
     p.signal(SIGTERM);
     EXPECT_EQ(p.wait_exit(30s), std::optional<int>(0)) << p.log();
     return std::chrono::duration_cast<std::chrono::milliseconds>(took);

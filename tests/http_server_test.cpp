@@ -50,8 +50,8 @@ TEST_F(HttpServerTest, RequestIdIsEchoedWhenValidAndReplacedOtherwise) {
   ASSERT_TRUE(echoed);
   EXPECT_EQ(echoed->header("X-Request-Id"), "abc.DEF_123-x");
 
-  for (const std::string& bad : {std::string("has space"), std::string(129, 'a'), std::string("a\"b"),
-                                std::string("é")}) {
+  for (const std::string& bad :
+       {std::string("has space"), std::string(129, 'a'), std::string("a\"b"), std::string("é")}) {
     auto r = http_request(port(), "GET", "/health/live", {{"X-Request-Id", bad}});
     ASSERT_TRUE(r);
     const auto id = r->header("X-Request-Id");
@@ -65,18 +65,21 @@ TEST_F(HttpServerTest, RequestIdIsEchoedWhenValidAndReplacedOtherwise) {
 
 TEST_F(HttpServerTest, TraceparentIsContinuedAndInvalidOnesIgnored) {
   const std::string trace = "4bf92f3577b34da6a3ce929d0e0e4736";
-  http_request(port(), "GET", "/health/live",
-               {{"traceparent", "00-" + trace + "-00f067aa0ba902b7-01"}, {"X-Request-Id", "trace-ok"}});
+  http_request(
+      port(), "GET", "/health/live",
+      {{"traceparent", "00-" + trace + "-00f067aa0ba902b7-01"}, {"X-Request-Id", "trace-ok"}});
   http_request(port(), "GET", "/health/live",
                {{"traceparent", "00-" + std::string(32, '0') + "-00f067aa0ba902b7-01"},
                 {"X-Request-Id", "trace-bad"}});
   std::this_thread::sleep_for(700ms);  // the access log is flushed twice a second
   const std::string log = server_->process.log();
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(log, m, std::regex(R"re("request_id":"trace-ok","trace_id":"([0-9a-f]{32})")re")))
+  ASSERT_TRUE(std::regex_search(
+      log, m, std::regex(R"re("request_id":"trace-ok","trace_id":"([0-9a-f]{32})")re")))
       << log;
   EXPECT_EQ(m[1].str(), trace);
-  ASSERT_TRUE(std::regex_search(log, m, std::regex(R"re("request_id":"trace-bad","trace_id":"([0-9a-f]{32})")re")));
+  ASSERT_TRUE(std::regex_search(
+      log, m, std::regex(R"re("request_id":"trace-bad","trace_id":"([0-9a-f]{32})")re")));
   EXPECT_NE(m[1].str(), std::string(32, '0'));
 }
 
@@ -88,9 +91,9 @@ TEST_F(HttpServerTest, AccessLogHasOneJsonLinePerRequest) {
   ASSERT_NE(at, std::string::npos);
   const auto start = log.rfind('\n', at) + 1;
   const std::string line = log.substr(start, log.find('\n', at) - start);
-  for (const char* field : {R"("event":"http_request")", R"("method":"GET")",
-                            R"("route":"/health/ready")", R"("status":200)", R"("latency_ms":)",
-                            R"("bytes_out":)", R"("span_id":)"})
+  for (const char* field :
+       {R"("event":"http_request")", R"("method":"GET")", R"("route":"/health/ready")",
+        R"("status":200)", R"("latency_ms":)", R"("bytes_out":)", R"("span_id":)"})
     EXPECT_NE(line.find(field), std::string::npos) << field << " in " << line;
 }
 
@@ -112,7 +115,8 @@ TEST_F(HttpServerTest, UnknownPathIs404ProblemAndWrongMethodIs405WithAllow) {
 
 TEST_F(HttpServerTest, HeadAnswersLikeGetWithoutABody) {
   Connection c(port());
-  ASSERT_TRUE(c.send("HEAD /health/live HTTP/1.1\r\nHost: x\r\n\r\nGET /health/live HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(c.send(
+      "HEAD /health/live HTTP/1.1\r\nHost: x\r\n\r\nGET /health/live HTTP/1.1\r\nHost: x\r\n\r\n"));
   auto head = c.read_response(5s, /*head=*/true);
   ASSERT_TRUE(head);
   EXPECT_EQ(head->status, 200);
@@ -131,8 +135,9 @@ TEST_F(HttpServerTest, OversizedHeaderBlockGets431) {
 
 TEST_F(HttpServerTest, BodyOverOneMebibyteGets413) {
   Connection c(port());
-  ASSERT_TRUE(c.send("POST /health/live HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     "Content-Length: 1048577\r\n\r\n{"));
+  ASSERT_TRUE(
+      c.send("POST /health/live HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Content-Length: 1048577\r\n\r\n{"));
   auto r = c.read_response(5s);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413);
@@ -214,8 +219,9 @@ TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
 
 TEST_F(HttpServerTest, ExpectContinueIsHonoured) {
   Connection c(port());
-  ASSERT_TRUE(c.send("POST /health/live HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     "Content-Length: 2\r\nExpect: 100-continue\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("POST /health/live HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Content-Length: 2\r\nExpect: 100-continue\r\n\r\n"));
   auto cont = c.read_response(5s);
   ASSERT_TRUE(cont);
   EXPECT_EQ(cont->status, 100);
@@ -282,8 +288,9 @@ TEST(HttpServerShutdown, InFlightRequestFinishesThenTheServerExits) {
   ASSERT_TRUE(idle.read_response(5s));
 
   Connection busy(s.process.port());
-  ASSERT_TRUE(busy.send("POST /health/live HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        "Content-Length: 10\r\n\r\n{\"a\":"));
+  ASSERT_TRUE(
+      busy.send("POST /health/live HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                "Content-Length: 10\r\n\r\n{\"a\":"));
   std::this_thread::sleep_for(100ms);
   s.process.signal(SIGTERM);
   EXPECT_TRUE(idle.closed_by_peer(3s));  // idle keep-alive connections go at once

@@ -74,7 +74,11 @@ class RequestDeadline {
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(asio::io_context& io, RequestHandler handler, ProtocolErrorRenderer errors,
        ServerLimits limits, std::atomic<int>& open)
-      : io(io), handler(std::move(handler)), errors(std::move(errors)), limits(limits), open(open) {}
+      : io(io),
+        handler(std::move(handler)),
+        errors(std::move(errors)),
+        limits(limits),
+        open(open) {}
 
   asio::io_context& io;
   RequestHandler handler;
@@ -285,8 +289,7 @@ unsigned short HttpServer::listen(const std::string& host, unsigned short port) 
   if (::setsockopt(acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0)
     throw std::system_error(errno, std::generic_category(), "SO_REUSEPORT");
   acceptor.bind(endpoint, ec);
-  if (ec)
-    throw std::system_error(ec, "cannot listen on " + host + ":" + std::to_string(port));
+  if (ec) throw std::system_error(ec, "cannot listen on " + host + ":" + std::to_string(port));
   acceptor.listen(asio::socket_base::max_listen_connections);
   const unsigned short bound = acceptor.local_endpoint().port();
   impl_->acceptor.emplace(std::move(acceptor));
@@ -294,7 +297,9 @@ unsigned short HttpServer::listen(const std::string& host, unsigned short port) 
   return bound;
 }
 
-void HttpServer::begin_shutdown() { impl_->begin_shutdown(); }
+void HttpServer::begin_shutdown() {
+  impl_->begin_shutdown();
+}
 
 int HttpServer::active_connections() const {
   return impl_->active.load(std::memory_order_relaxed);

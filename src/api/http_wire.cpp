@@ -1,7 +1,7 @@
 #include "api/http_wire.hpp"
 
-#include <boost/beast/http/error.hpp>
 #include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
 
 namespace brandos::api {
 

@@ -21,7 +21,8 @@ std::variant<boost::json::object, Problem> parse_json_object(const HttpRequest& 
   opts.max_depth = kMaxJsonDepth;
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(request.body, ec, {}, opts);
-  if (ec) return problems::malformed_json("The request body is not valid JSON: " + ec.message() + ".");
+  if (ec)
+    return problems::malformed_json("The request body is not valid JSON: " + ec.message() + ".");
   if (!v.is_object()) return problems::malformed_json("The request body must be a JSON object.");
   return std::move(v.as_object());
 }

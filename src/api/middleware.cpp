@@ -10,8 +10,8 @@ namespace brandos::api {
 namespace asio = boost::asio;
 
 HttpApplication::HttpApplication(std::shared_ptr<const Router> router,
-                                 std::vector<Middleware> middleware,
-                                 application::IdGenerator& ids, RequestObserver* observer)
+                                 std::vector<Middleware> middleware, application::IdGenerator& ids,
+                                 RequestObserver* observer)
     : router_(std::move(router)),
       middleware_(std::move(middleware)),
       ids_(ids),

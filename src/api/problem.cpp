@@ -36,32 +36,53 @@ Problem not_found() {
   return {404, "not-found", "Not found", "No resource exists at this path.", {}, {}};
 }
 Problem method_not_allowed(std::string allow) {
-  return {405, "method-not-allowed", "Method not allowed",
-          "This resource does not support the request method.", {}, {{"Allow", std::move(allow)}}};
+  return {405,
+          "method-not-allowed",
+          "Method not allowed",
+          "This resource does not support the request method.",
+          {},
+          {{"Allow", std::move(allow)}}};
 }
 Problem request_timeout() {
-  return {408, "request-timeout", "Request timeout", "The request was not received in time.", {}, {}};
+  return {408, "request-timeout", "Request timeout", "The request was not received in time.", {},
+          {}};
 }
 Problem payload_too_large() {
   return {413, "payload-too-large", "Payload too large", "The request body exceeds 1 MiB.", {}, {}};
 }
 Problem unsupported_media_type() {
-  return {415, "unsupported-media-type", "Unsupported media type",
-          "The request body must be sent as Content-Type: application/json.", {}, {}};
+  return {415,
+          "unsupported-media-type",
+          "Unsupported media type",
+          "The request body must be sent as Content-Type: application/json.",
+          {},
+          {}};
 }
 Problem header_fields_too_large() {
-  return {431, "header-fields-too-large", "Request header fields too large",
-          "The request header block exceeds 16 KiB.", {}, {}};
+  return {431,
+          "header-fields-too-large",
+          "Request header fields too large",
+          "The request header block exceeds 16 KiB.",
+          {},
+          {}};
 }
 Problem malformed_json(std::string detail) {
   return {400, "malformed-json", "Malformed JSON", std::move(detail), {}, {}};
 }
 Problem internal_error() {
-  return {500, "internal-error", "Internal error",
-          "The server failed to handle the request. Quote the request_id when reporting it.", {}, {}};
+  return {500,
+          "internal-error",
+          "Internal error",
+          "The server failed to handle the request. Quote the request_id when reporting it.",
+          {},
+          {}};
 }
 Problem service_unavailable(std::string detail, int retry_after_seconds) {
-  return {503, "service-unavailable", "Service unavailable", std::move(detail), {},
+  return {503,
+          "service-unavailable",
+          "Service unavailable",
+          std::move(detail),
+          {},
           {{"Retry-After", std::to_string(retry_after_seconds)}}};
 }
 

@@ -18,7 +18,9 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return out;
 }
 
-bool is_param(const std::string& s) { return s.size() > 2 && s.front() == '{' && s.back() == '}'; }
+bool is_param(const std::string& s) {
+  return s.size() > 2 && s.front() == '{' && s.back() == '}';
+}
 
 // Literal segments score higher than parameters, so "/v1/users/me" beats "/v1/users/{id}".
 int specificity(const std::vector<std::string>& segments) {

@@ -14,8 +14,12 @@ std::string to_hex(const std::uint8_t* data, std::size_t n) {
   return s;
 }
 
-std::string TraceContext::trace_id_hex() const { return to_hex(trace_id.data(), trace_id.size()); }
-std::string TraceContext::span_id_hex() const { return to_hex(span_id.data(), span_id.size()); }
+std::string TraceContext::trace_id_hex() const {
+  return to_hex(trace_id.data(), trace_id.size());
+}
+std::string TraceContext::span_id_hex() const {
+  return to_hex(span_id.data(), span_id.size());
+}
 std::string TraceContext::parent_span_id_hex() const {
   return to_hex(parent_span_id.data(), parent_span_id.size());
 }

@@ -1,11 +1,11 @@
 // brandos: the composition root's command line. Wiring only: parsing settings and handing them
 // to the commands in serve.cpp.
+#include <toml++/toml.h>
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <map>
-#include <toml++/toml.h>
 
 #include "app/config.hpp"
 #include "app/serve.hpp"
@@ -33,10 +33,15 @@ std::map<std::string, std::string> load_config_file(const std::string& path) {
   }
   for (const auto& [key, node] : table) {
     std::string value;
-    if (auto s = node.value<std::string>()) value = *s;
-    else if (auto i = node.value<std::int64_t>()) value = std::to_string(*i);
-    else if (auto b = node.value<bool>()) value = *b ? "true" : "false";
-    else config_error("config file " + path + ": " + std::string(key.str()) + " must be a string, integer or boolean");
+    if (auto s = node.value<std::string>())
+      value = *s;
+    else if (auto i = node.value<std::int64_t>())
+      value = std::to_string(*i);
+    else if (auto b = node.value<bool>())
+      value = *b ? "true" : "false";
+    else
+      config_error("config file " + path + ": " + std::string(key.str()) +
+                   " must be a string, integer or boolean");
     out[std::string(key.str())] = value;
   }
   return out;
@@ -96,6 +101,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 256));
   add("db_pool_size", config.db_pool_size, "Database connections per I/O thread")
       ->check(CLI::Range(1, 1000));
+  add("db_shared_connections", config.db_shared_connections,
+      "Connections per I/O thread that single statements are multiplexed over (0 = none)")
+      ->check(CLI::Range(0, 64));
   add("db_statement_timeout_ms", statement_timeout_ms,
       "Deadline of one database round trip; also the server-side statement_timeout")
       ->check(CLI::Range(1, 600000));
@@ -154,7 +162,8 @@ int main(int argc, char** argv) {
   if (!brandos::app::parse_endpoint(listen, config.listen))
     config_error("--listen (BRANDOS_LISTEN) must be host:port, got \"" + listen + "\"");
   if (!brandos::app::parse_endpoint(admin_listen, config.admin_listen))
-    config_error("--admin-listen (BRANDOS_ADMIN_LISTEN) must be host:port, got \"" + admin_listen + "\"");
+    config_error("--admin-listen (BRANDOS_ADMIN_LISTEN) must be host:port, got \"" + admin_listen +
+                 "\"");
   if (data_dir.empty()) config_error("--data-dir (BRANDOS_DATA_DIR) must not be empty");
   config.data_dir = data_dir;
   config.pg_bin_dir = pg_bin_dir;
@@ -164,10 +173,10 @@ int main(int argc, char** argv) {
   config.idle_timeout = std::chrono::milliseconds(idle_timeout_ms);
   config.shutdown_timeout = std::chrono::milliseconds(shutdown_timeout_ms);
   using brandos::observability::Level;
-  brandos::observability::set_min_level(config.log_level == "debug"  ? Level::debug
-                                        : config.log_level == "warn" ? Level::warn
+  brandos::observability::set_min_level(config.log_level == "debug"   ? Level::debug
+                                        : config.log_level == "warn"  ? Level::warn
                                         : config.log_level == "error" ? Level::error
-                                                                       : Level::info);
+                                                                      : Level::info);
   try {
     if (migrate->parsed()) return brandos::app::migrate(config);
     return brandos::app::serve(config);

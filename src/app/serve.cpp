@@ -47,7 +47,8 @@ DatabaseTarget prepare_database(const Config& config) {
     opts.data_dir = config.data_dir;
     opts.bin_dir = config.pg_bin_dir;
     const int threads = config.threads > 0 ? config.threads : 1;
-    opts.max_connections = std::max(100, threads * config.db_pool_size + 20);
+    opts.max_connections =
+        std::max(100, threads * (config.db_pool_size + config.db_shared_connections) + 20);
     t.cluster = std::make_unique<embedded_pg::Cluster>(opts);
     t.cluster->start();
     log_info("database_started")
@@ -62,8 +63,8 @@ DatabaseTarget prepare_database(const Config& config) {
     t.owner_conninfo = t.cluster->owner_conninfo();
   } else {
     t.app_conninfo = config.database_url;
-    t.owner_conninfo = config.migration_database_url.empty() ? config.database_url
-                                                             : config.migration_database_url;
+    t.owner_conninfo =
+        config.migration_database_url.empty() ? config.database_url : config.migration_database_url;
   }
   return t;
 }
@@ -72,7 +73,10 @@ void run_migrations(const std::string& owner_conninfo) {
   const auto report = pg::migrate(owner_conninfo, pg::embedded_migrations());
   for (const auto& f : report.applied) log_info("migration_applied").str("file", f).write();
   for (const auto& f : report.unknown_applied)
-    log_warn("migration_unknown").str("file", f).str("hint", "a newer binary migrated this database").write();
+    log_warn("migration_unknown")
+        .str("file", f)
+        .str("hint", "a newer binary migrated this database")
+        .write();
   log_info("migrations_done")
       .num("applied", static_cast<std::int64_t>(report.applied.size()))
       .num("already_applied", static_cast<std::int64_t>(report.already_applied))
@@ -125,9 +129,9 @@ int serve(const Config& config) {
 
   observability::Registry registry;
   observability::register_process_metrics(registry);
-  auto& query_seconds = registry.histogram(
-      "db_query_duration_seconds", "PostgreSQL round trips (one pipeline) by duration.", {},
-      observability::latency_buckets());
+  auto& query_seconds = registry.histogram("db_query_duration_seconds",
+                                           "PostgreSQL round trips (one pipeline) by duration.", {},
+                                           observability::latency_buckets());
   auto& query_errors =
       registry.counter("db_query_errors_total", "PostgreSQL round trips that failed.", {});
 
@@ -157,6 +161,7 @@ int serve(const Config& config) {
         if (!ok) query_errors.inc();
       };
       po.max_size = config.db_pool_size;
+      po.shared_connections = config.db_shared_connections;
       po.acquire_timeout = config.db_acquire_timeout;
       po.query_timeout = config.db_statement_timeout;
       w->pool = std::make_unique<pg::Pool>(w->io->get_executor(), po);
@@ -184,8 +189,8 @@ int serve(const Config& config) {
                      co_return r;
                    });
         api::add_health_routes(*admin, *w->readiness);
-        w->admin_app = std::make_unique<api::HttpApplication>(
-            admin, std::vector<api::Middleware>{}, ids, nullptr);
+        w->admin_app = std::make_unique<api::HttpApplication>(admin, std::vector<api::Middleware>{},
+                                                              ids, nullptr);
         w->admin_server = std::make_unique<api::HttpServer>(
             *w->io, [app = w->admin_app.get()](api::HttpRequest& r) { return app->handle(r); },
             make_protocol_error_renderer(ids), limits, open_connections);
@@ -228,9 +233,10 @@ int serve(const Config& config) {
       .str("admin_address", config.admin_listen.host)
       .num("admin_port", static_cast<std::int64_t>(admin_port))
       .num("threads", static_cast<std::int64_t>(threads))
-      .num("startup_ms", static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                       std::chrono::steady_clock::now() - started)
-                                                       .count()))
+      .num("startup_ms",
+           static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::steady_clock::now() - started)
+                                         .count()))
       .write();
   observability::flush_log();
 
@@ -288,7 +294,9 @@ int serve(const Config& config) {
   }
   workers.clear();
   if (db.cluster) db.cluster->stop();
-  log_info("shutdown_complete").num("abandoned_connections", static_cast<std::int64_t>(abandoned)).write();
+  log_info("shutdown_complete")
+      .num("abandoned_connections", static_cast<std::int64_t>(abandoned))
+      .write();
   observability::flush_log();
   return 0;
 }

@@ -6,7 +6,8 @@ namespace brandos::domain {
 namespace {
 
 TEST(Uuid, V7CarriesTimeVersionAndVariant) {
-  const std::array<std::uint8_t, 10> rnd{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+  const std::array<std::uint8_t, 10> rnd{0xff, 0xff, 0xff, 0xff, 0xff,
+                                         0xff, 0xff, 0xff, 0xff, 0xff};
   const Uuid id = Uuid::v7(0x0123456789ABULL, rnd);
   EXPECT_EQ(id.version(), 7);
   EXPECT_EQ(id.bytes()[8] & 0xC0, 0x80);

@@ -14,7 +14,8 @@ namespace brandos::testing {
 namespace {
 bool iequal(const std::string& a, const std::string& b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
          });
 }
 }  // namespace
@@ -111,10 +112,9 @@ bool Connection::closed_by_peer(std::chrono::milliseconds timeout) {
   return true;
 }
 
-std::optional<RawResponse> http_request(unsigned short port, const std::string& method,
-                                        const std::string& target,
-                                        const std::vector<std::pair<std::string, std::string>>& headers,
-                                        const std::string& body) {
+std::optional<RawResponse> http_request(
+    unsigned short port, const std::string& method, const std::string& target,
+    const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body) {
   Connection c(port);
   if (!c.connected()) return std::nullopt;
   std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";

@@ -25,8 +25,8 @@ class Connection {
 
   bool send(const std::string& bytes);
   // Reads one response (Content-Length framed); nullopt on timeout or close before a response.
-  std::optional<RawResponse> read_response(std::chrono::milliseconds timeout = std::chrono::seconds(10),
-                                           bool head = false);
+  std::optional<RawResponse> read_response(
+      std::chrono::milliseconds timeout = std::chrono::seconds(10), bool head = false);
   // True if the server closes the connection (EOF or reset) within the timeout.
   bool closed_by_peer(std::chrono::milliseconds timeout);
   bool connected() const { return fd_ >= 0; }
@@ -39,9 +39,9 @@ class Connection {
 };
 
 // One request on a new connection.
-std::optional<RawResponse> http_request(unsigned short port, const std::string& method,
-                                        const std::string& target,
-                                        const std::vector<std::pair<std::string, std::string>>& headers = {},
-                                        const std::string& body = "");
+std::optional<RawResponse> http_request(
+    unsigned short port, const std::string& method, const std::string& target,
+    const std::vector<std::pair<std::string, std::string>>& headers = {},
+    const std::string& body = "");
 
 }  // namespace brandos::testing

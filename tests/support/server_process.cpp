@@ -102,12 +102,18 @@ std::optional<int> ServerProcess::wait_exit(std::chrono::milliseconds timeout) {
 TestServer::TestServer(std::vector<std::string> extra, std::map<std::string, std::string> env) {
   const TestDatabase db = create_test_database();
   std::vector<std::string> args = {"serve",
-                                   "--listen", "127.0.0.1:0",
-                                   "--admin-listen", "127.0.0.1:0",
-                                   "--threads", "2",
-                                   "--db-pool-size", "4",
-                                   "--database-url", db.app_conninfo,
-                                   "--migration-database-url", db.owner_conninfo};
+                                   "--listen",
+                                   "127.0.0.1:0",
+                                   "--admin-listen",
+                                   "127.0.0.1:0",
+                                   "--threads",
+                                   "2",
+                                   "--db-pool-size",
+                                   "4",
+                                   "--database-url",
+                                   db.app_conninfo,
+                                   "--migration-database-url",
+                                   db.owner_conninfo};
   args.insert(args.end(), extra.begin(), extra.end());
   process.launch(args, env);
   if (!process.wait_listening())

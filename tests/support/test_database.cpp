@@ -29,8 +29,8 @@ struct SharedCluster {
       opts.data_dir = dir;
       opts.keep_running = true;
     } else {
-      private_dir = std::filesystem::temp_directory_path() /
-                    ("brandos-test-pg-" + std::to_string(getpid()));
+      private_dir =
+          std::filesystem::temp_directory_path() / ("brandos-test-pg-" + std::to_string(getpid()));
       opts.data_dir = private_dir;
     }
     cluster = std::make_unique<embedded_pg::Cluster>(opts);
@@ -86,12 +86,14 @@ std::string run_sql(const std::string& conninfo, const std::string& sql) {
 // the loser keep it correct.
 void ensure_template(embedded_pg::Cluster& c) {
   const std::string exists =
-      run_sql(c.superuser_conninfo(), std::string("SELECT count(*) FROM pg_database WHERE datname = '") +
-                                          kTemplate + "'");
+      run_sql(c.superuser_conninfo(),
+              std::string("SELECT count(*) FROM pg_database WHERE datname = '") + kTemplate + "'");
   if (exists == "0") {
     try {
-      run_sql(c.superuser_conninfo(), std::string("CREATE DATABASE ") + kTemplate + " OWNER brandos_owner");
-      run_sql(c.superuser_conninfo(), std::string("GRANT CONNECT ON DATABASE ") + kTemplate + " TO brandos_app");
+      run_sql(c.superuser_conninfo(),
+              std::string("CREATE DATABASE ") + kTemplate + " OWNER brandos_owner");
+      run_sql(c.superuser_conninfo(),
+              std::string("GRANT CONNECT ON DATABASE ") + kTemplate + " TO brandos_app");
     } catch (const std::runtime_error&) {
       // Another process created it first.
     }
@@ -117,6 +119,8 @@ TestDatabase create_empty_test_database() {
   return describe(c, name);
 }
 
-std::string test_cluster_socket_dir() { return shared().cluster->socket_dir().string(); }
+std::string test_cluster_socket_dir() {
+  return shared().cluster->socket_dir().string();
+}
 
 }  // namespace brandos::testing

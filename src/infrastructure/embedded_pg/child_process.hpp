@@ -1,10 +1,10 @@
 #pragma once
 // Runs a program to completion, optionally as another system user, with its output appended to a
 // log file. Used only at start-up and shutdown (initdb, pg_ctl), never on a request path.
+#include <sys/types.h>
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 namespace brandos::embedded_pg {

@@ -82,8 +82,9 @@ void Cluster::locate() {
   if (geteuid() == 0) {
     run_as_ = find_system_user("postgres");
     if (!run_as_)
-      throw std::runtime_error("running as root needs the `postgres` system user for the database "
-                               "server (install postgresql, or run brandos as a normal user)");
+      throw std::runtime_error(
+          "running as root needs the `postgres` system user for the database "
+          "server (install postgresql, or run brandos as a normal user)");
   }
   fs::create_directories(options_.data_dir);
   const fs::path data_dir = fs::canonical(options_.data_dir);
@@ -104,9 +105,10 @@ void Cluster::locate() {
       fs::permissions(cluster_dir_,
                       fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec,
                       fs::perm_options::replace);
-      write_file(data_dir / "postgres-cluster-location",
-                 "The postgres user cannot reach this directory, so the database cluster lives in " +
-                     cluster_dir_.string() + "\n");
+      write_file(
+          data_dir / "postgres-cluster-location",
+          "The postgres user cannot reach this directory, so the database cluster lives in " +
+              cluster_dir_.string() + "\n");
     }
   }
   pgdata_ = cluster_dir_ / "postgres";
@@ -123,15 +125,11 @@ void Cluster::locate() {
 
 void Cluster::initdb() {
   prepare_directory(pgdata_);
-  std::vector<std::string> argv = {(bin_dir_ / "initdb").string(),
-                                   "-D", pgdata_.string(),
-                                   "-U", "postgres",
-                                   "-E", "UTF8",
-                                   "--no-locale",
+  std::vector<std::string> argv = {(bin_dir_ / "initdb").string(), "-D", pgdata_.string(), "-U",
+                                   "postgres", "-E", "UTF8", "--no-locale",
                                    // Only local Unix-socket connections exist; the socket
                                    // directory is 0700, so the file system is the access check.
-                                   "--auth-local=trust",
-                                   "--auth-host=scram-sha-256"};
+                                   "--auth-local=trust", "--auth-host=scram-sha-256"};
   if (!options_.durable) argv.push_back("--no-sync");
   if (run_program(argv, run_as_, log_file_) != 0)
     throw std::runtime_error("initdb failed for " + pgdata_.string() + ":\n" + tail_of(log_file_));
@@ -162,8 +160,14 @@ void Cluster::clear_stale_pid_file() {
 }
 
 void Cluster::pg_ctl(const std::string& action, bool must_succeed) {
-  std::vector<std::string> argv = {(bin_dir_ / "pg_ctl").string(), "-D", pgdata_.string(), "-w",
-                                   "-t", "60", "-l", log_file_.string()};
+  std::vector<std::string> argv = {(bin_dir_ / "pg_ctl").string(),
+                                   "-D",
+                                   pgdata_.string(),
+                                   "-w",
+                                   "-t",
+                                   "60",
+                                   "-l",
+                                   log_file_.string()};
   if (action == "stop") {
     argv.insert(argv.end(), {"-m", "fast"});
   }
@@ -220,7 +224,7 @@ void Cluster::bootstrap_roles() {
   if (!std::regex_match(options_.database, safe_name))
     throw std::runtime_error("database name must be a lowercase identifier: " + options_.database);
   std::unique_ptr<PGconn, decltype(&PQfinish)> c(PQconnectdb(superuser_conninfo().c_str()),
-                                                  &PQfinish);
+                                                 &PQfinish);
   if (PQstatus(c.get()) != CONNECTION_OK)
     throw std::runtime_error(std::string("cannot connect to the managed PostgreSQL: ") +
                              PQerrorMessage(c.get()));

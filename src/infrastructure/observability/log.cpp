@@ -12,10 +12,14 @@ std::atomic<int> g_min_level{static_cast<int>(Level::info)};
 
 const char* level_name(Level l) {
   switch (l) {
-    case Level::debug: return "debug";
-    case Level::info: return "info";
-    case Level::warn: return "warn";
-    case Level::error: return "error";
+    case Level::debug:
+      return "debug";
+    case Level::info:
+      return "info";
+    case Level::warn:
+      return "warn";
+    case Level::error:
+      return "error";
   }
   return "info";
 }
@@ -39,11 +43,21 @@ void append_json_escaped(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += "\\u00";
@@ -56,9 +70,13 @@ void append_json_escaped(std::string& out, std::string_view s) {
   }
 }
 
-void set_min_level(Level level) { g_min_level.store(static_cast<int>(level)); }
+void set_min_level(Level level) {
+  g_min_level.store(static_cast<int>(level));
+}
 
-void flush_log() { std::fflush(stdout); }
+void flush_log() {
+  std::fflush(stdout);
+}
 
 LogLine::LogLine(Level level, std::string_view event) {
   if (static_cast<int>(level) < g_min_level.load(std::memory_order_relaxed)) return;

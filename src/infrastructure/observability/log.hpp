@@ -32,8 +32,14 @@ void flush_log();
 // Appends `s` to `out` as the inside of a JSON string (quotes not included).
 void append_json_escaped(std::string& out, std::string_view s);
 
-inline LogLine log_info(std::string_view event) { return LogLine(Level::info, event); }
-inline LogLine log_warn(std::string_view event) { return LogLine(Level::warn, event); }
-inline LogLine log_error(std::string_view event) { return LogLine(Level::error, event); }
+inline LogLine log_info(std::string_view event) {
+  return LogLine(Level::info, event);
+}
+inline LogLine log_warn(std::string_view event) {
+  return LogLine(Level::warn, event);
+}
+inline LogLine log_error(std::string_view event) {
+  return LogLine(Level::error, event);
+}
 
 }  // namespace brandos::observability

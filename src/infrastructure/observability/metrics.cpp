@@ -17,7 +17,9 @@ void Histogram::observe(double v) {
   std::size_t i = 0;
   while (i < bounds_.size() && v > bounds_[i]) ++i;
   buckets_[i].fetch_add(1, std::memory_order_relaxed);
-  if (v > 0) sum_micros_.fetch_add(static_cast<std::uint64_t>(std::llround(v * 1e6)), std::memory_order_relaxed);
+  if (v > 0)
+    sum_micros_.fetch_add(static_cast<std::uint64_t>(std::llround(v * 1e6)),
+                          std::memory_order_relaxed);
 }
 
 Histogram::Snapshot Histogram::snapshot() const {
@@ -35,17 +37,21 @@ Histogram::Snapshot Histogram::snapshot() const {
 
 std::vector<double> latency_buckets() {
   return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-          0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,     10};
+          0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
 }
 
 namespace {
 
 void escape_into(std::string& out, const std::string& v) {
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
 }
 
@@ -123,7 +129,8 @@ std::string Registry::expose() const {
         break;
       case Type::gauge:
         out += "# TYPE " + name + " gauge\n";
-        for (const auto& [labels, read] : f.gauges) out += name + labels + " " + number(read()) + "\n";
+        for (const auto& [labels, read] : f.gauges)
+          out += name + labels + " " + number(read()) + "\n";
         break;
       case Type::histogram:
         out += "# TYPE " + name + " histogram\n";

@@ -43,7 +43,7 @@ class Histogram {
  private:
   std::vector<double> bounds_;
   std::unique_ptr<std::atomic<std::uint64_t>[]> buckets_;  // bounds_.size() + 1 (+Inf)
-  std::atomic<std::uint64_t> sum_micros_{0};                // sum in millionths, exact under adds
+  std::atomic<std::uint64_t> sum_micros_{0};               // sum in millionths, exact under adds
 };
 
 // Latency buckets from 100 µs to 10 s, in seconds.

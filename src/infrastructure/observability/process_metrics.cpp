@@ -26,8 +26,7 @@ double open_file_descriptors() {
 void register_process_metrics(Registry& registry) {
   registry.gauge("process_resident_memory_bytes", "Resident memory size in bytes.", {},
                  resident_memory_bytes);
-  registry.gauge("process_open_fds", "Number of open file descriptors.", {},
-                 open_file_descriptors);
+  registry.gauge("process_open_fds", "Number of open file descriptors.", {}, open_file_descriptors);
 }
 
 }  // namespace brandos::observability

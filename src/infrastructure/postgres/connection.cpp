@@ -4,6 +4,8 @@
 #include <poll.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -83,7 +85,8 @@ asio::awaitable<Expected<std::unique_ptr<Connection>>> Connection::connect(
   const char* values[] = {options.conninfo.c_str(), options.application_name.c_str(),
                           server_options.c_str(), nullptr};
   pg_conn* raw = PQconnectStartParams(keys, values, 1);
-  if (raw == nullptr) co_return std::unexpected(Error{ErrorKind::connection_failed, "", "out of memory"});
+  if (raw == nullptr)
+    co_return std::unexpected(Error{ErrorKind::connection_failed, "", "out of memory"});
   std::unique_ptr<Connection> c(new Connection(executor, raw, options));
   if (PQstatus(raw) == CONNECTION_BAD) co_return std::unexpected(c->connection_error("connect"));
 
@@ -135,10 +138,10 @@ void Connection::disarm() {
 
 asio::awaitable<bool> Connection::wait(Wait what) {
   if (timer_state_->fired) co_return false;
-  auto [ec] = co_await socket_.async_wait(what == Wait::read
-                                              ? asio::posix::stream_descriptor::wait_read
-                                              : asio::posix::stream_descriptor::wait_write,
-                                          use_tuple);
+  auto [ec] =
+      co_await socket_.async_wait(what == Wait::read ? asio::posix::stream_descriptor::wait_read
+                                                     : asio::posix::stream_descriptor::wait_write,
+                                  use_tuple);
   co_return !ec && !timer_state_->fired;
 }
 
@@ -180,7 +183,9 @@ bool Connection::in_transaction() const {
   return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
 }
 
-int Connection::backend_pid() const { return PQbackendPID(conn_); }
+int Connection::backend_pid() const {
+  return PQbackendPID(conn_);
+}
 
 bool Connection::check_idle() {
   if (broken_) return false;
@@ -193,6 +198,138 @@ bool Connection::check_idle() {
     if (p.revents & (POLLHUP | POLLERR)) return !(broken_ = true);
   }
   return true;
+}
+
+bool Connection::send_statement(const Statement& s, bool& sent_prepare,
+                                const std::string*& prepared_sql) {
+  const std::vector<const char*> values = s.value_pointers();
+  if (!prepared_enabled_)
+    return PQsendQueryParams(conn_, s.sql().c_str(), s.size(), s.types(), values.data(), nullptr,
+                             nullptr, 0) == 1;
+  auto it = prepared_.find(s.sql());
+  if (it == prepared_.end()) {
+    std::string name = "b" + std::to_string(next_statement_++);
+    it = prepared_.emplace(s.sql(), std::move(name)).first;
+    if (PQsendPrepare(conn_, it->second.c_str(), s.sql().c_str(), s.size(), s.types()) != 1)
+      return false;
+    sent_prepare = true;
+    prepared_sql = &it->first;
+  }
+  return PQsendQueryPrepared(conn_, it->second.c_str(), s.size(), values.data(), nullptr, nullptr,
+                             0) == 1;
+}
+
+struct Connection::SharedWaiter {
+  explicit SharedWaiter(asio::any_io_executor ex) : wakeup(std::move(ex)) {}
+  asio::steady_timer wakeup;
+  std::optional<Expected<Result>> outcome;
+};
+
+asio::awaitable<Expected<Result>> Connection::execute_shared(const Statement& statement,
+                                                             Clock::time_point deadline) {
+  if (broken_)
+    co_return std::unexpected(Error{ErrorKind::connection_failed, "", "connection is broken"});
+  bool sent_prepare = false;
+  const std::string* prepared_sql = nullptr;
+  if (!send_statement(statement, sent_prepare, prepared_sql) || PQpipelineSync(conn_) != 1) {
+    Error e = connection_error("send query");
+    fail_shared(e);
+    co_return std::unexpected(std::move(e));
+  }
+  SharedWaiter waiter(socket_.get_executor());
+  waiter.wakeup.expires_at(deadline);
+  SharedEntry& entry = shared_.emplace_back();
+  entry.has_prepare = sent_prepare;
+  if (sent_prepare) entry.prepared_sql = *prepared_sql;
+  entry.waiter = &waiter;
+  if (!reader_running_) {
+    reader_running_ = true;
+    asio::co_spawn(socket_.get_executor(), read_shared(shared_from_this()), asio::detached);
+  }
+
+  co_await waiter.wakeup.async_wait(use_tuple);
+  if (waiter.outcome) co_return std::move(*waiter.outcome);
+  // Deadline passed. The statement is still queued on the server, ahead of others: cancel it
+  // and give up the connection; everyone behind it fails over to a new one.
+  entry.waiter = nullptr;
+  send_cancel();
+  broken_ = true;
+  socket_.cancel();  // wakes the reader, which fails the rest
+  co_return std::unexpected(Error{ErrorKind::timeout, "", "deadline passed waiting for results"});
+}
+
+void Connection::fail_shared(const Error& error) {
+  broken_ = true;
+  for (SharedEntry& e : shared_) {
+    if (e.waiter == nullptr) continue;
+    e.waiter->outcome = std::unexpected(error);
+    e.waiter->wakeup.cancel();
+    e.waiter = nullptr;
+  }
+  shared_.clear();
+}
+
+asio::awaitable<void> Connection::read_shared(std::shared_ptr<Connection> self) {
+  Connection& c = *self;
+  while (!c.shared_.empty() && !c.broken_) {
+    const int flushed = PQflush(c.conn_);
+    if (flushed < 0) break;
+    if (flushed == 1) {
+      if (PQconsumeInput(c.conn_) == 0 || !co_await c.wait(Wait::write)) break;
+      continue;
+    }
+    if (PQisBusy(c.conn_)) {
+      if (!co_await c.wait(Wait::read) || PQconsumeInput(c.conn_) == 0) break;
+      continue;
+    }
+    PGresult* r = PQgetResult(c.conn_);
+    if (r == nullptr) {
+      if (PQstatus(c.conn_) != CONNECTION_OK) break;
+      continue;  // end of one command's results
+    }
+    SharedEntry& e = c.shared_.front();
+    const ExecStatusType status = PQresultStatus(r);
+    const bool is_prepare = e.has_prepare && e.results_seen == 0;
+    if (status != PGRES_PIPELINE_SYNC) ++e.results_seen;
+    switch (status) {
+      case PGRES_PIPELINE_SYNC:
+        PQclear(r);
+        if (e.has_prepare && e.error) c.prepared_.erase(e.prepared_sql);
+        if (e.waiter) {
+          if (e.error)
+            e.waiter->outcome = std::unexpected(std::move(*e.error));
+          else if (e.result)
+            e.waiter->outcome = std::move(*e.result);
+          else
+            e.waiter->outcome = std::unexpected(Error{ErrorKind::protocol, "", "no result"});
+          e.waiter->wakeup.cancel();
+        }
+        c.shared_.pop_front();
+        break;
+      case PGRES_TUPLES_OK:
+      case PGRES_COMMAND_OK:
+        if (is_prepare)
+          PQclear(r);
+        else
+          e.result.emplace(r);
+        break;
+      case PGRES_FATAL_ERROR:
+      case PGRES_NONFATAL_ERROR:
+        if (!e.error) e.error = error_from_result(r);
+        PQclear(r);
+        break;
+      default:  // PIPELINE_ABORTED: the prepare before it failed
+        if (!e.error && status != PGRES_PIPELINE_ABORTED)
+          e.error = Error{ErrorKind::protocol, "", "unexpected result status"};
+        PQclear(r);
+        break;
+    }
+  }
+  if (!c.shared_.empty()) {
+    c.fail_shared(Error{ErrorKind::connection_failed, "",
+                        c.broken_ ? "connection given up" : first_line(PQerrorMessage(c.conn_))});
+  }
+  c.reader_running_ = false;
 }
 
 asio::awaitable<Expected<Result>> Connection::execute(const Statement& statement,
@@ -213,7 +350,8 @@ asio::awaitable<Expected<std::vector<Result>>> Connection::pipeline(
 
 asio::awaitable<Expected<std::vector<Result>>> Connection::run_pipeline(
     std::span<const Statement> batch, Clock::time_point deadline) {
-  if (broken_) co_return std::unexpected(Error{ErrorKind::connection_failed, "", "connection is broken"});
+  if (broken_)
+    co_return std::unexpected(Error{ErrorKind::connection_failed, "", "connection is broken"});
 
   // What each result the server sends back answers, in order.
   struct Expectation {
@@ -225,25 +363,14 @@ asio::awaitable<Expected<std::vector<Result>>> Connection::run_pipeline(
   std::vector<const std::string*> new_prepares;
 
   for (const Statement& s : batch) {
-    const std::vector<const char*> values = s.value_pointers();
-    int ok = 0;
-    if (prepared_enabled_) {
-      auto it = prepared_.find(s.sql());
-      if (it == prepared_.end()) {
-        std::string name = "b" + std::to_string(next_statement_++);
-        it = prepared_.emplace(s.sql(), std::move(name)).first;
-        if (PQsendPrepare(conn_, it->second.c_str(), s.sql().c_str(), s.size(), s.types()) != 1)
-          co_return std::unexpected(connection_error("send prepare"));
-        expected.push_back({true, &it->first});
-        new_prepares.push_back(&it->first);
-      }
-      ok = PQsendQueryPrepared(conn_, it->second.c_str(), s.size(), values.data(), nullptr,
-                               nullptr, 0);
-    } else {
-      ok = PQsendQueryParams(conn_, s.sql().c_str(), s.size(), s.types(), values.data(), nullptr,
-                             nullptr, 0);
+    bool sent_prepare = false;
+    const std::string* prepared_sql = nullptr;
+    if (!send_statement(s, sent_prepare, prepared_sql))
+      co_return std::unexpected(connection_error("send query"));
+    if (sent_prepare) {
+      expected.push_back({true, prepared_sql});
+      new_prepares.push_back(prepared_sql);
     }
-    if (ok != 1) co_return std::unexpected(connection_error("send query"));
     expected.push_back({false, &s.sql()});
   }
   if (PQpipelineSync(conn_) != 1) co_return std::unexpected(connection_error("pipeline sync"));
@@ -270,7 +397,8 @@ asio::awaitable<Expected<std::vector<Result>>> Connection::run_pipeline(
         disarm();
         if (timed_out) {
           send_cancel();
-          co_return std::unexpected(fail(ErrorKind::timeout, "deadline passed waiting for results"));
+          co_return std::unexpected(
+              fail(ErrorKind::timeout, "deadline passed waiting for results"));
         }
         co_return std::unexpected(connection_error("receive"));
       }

@@ -12,9 +12,11 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <deque>
 #include <expected>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -46,7 +48,7 @@ struct ConnectionOptions {
   std::function<void(double seconds, bool ok)> on_round_trip;
 };
 
-class Connection {
+class Connection : public std::enable_shared_from_this<Connection> {
  public:
   static boost::asio::awaitable<Expected<std::unique_ptr<Connection>>> connect(
       boost::asio::any_io_executor executor, const ConnectionOptions& options);
@@ -64,6 +66,17 @@ class Connection {
   boost::asio::awaitable<Expected<Result>> execute(const Statement& statement,
                                                    Clock::time_point deadline);
 
+  // Multiplexed use: many coroutines share this connection, one auto-commit statement each.
+  // Each statement is sent at once, followed by its own Sync, so it is its own transaction and
+  // its failure touches no other; the server answers them in order and one reader coroutine
+  // hands each result to its caller. Many concurrent requests then cost the database one
+  // backend and few wake-ups instead of one round trip each. The connection must be owned by a
+  // std::shared_ptr and never be used with pipeline() at the same time. A deadline that passes
+  // breaks the connection (a slow statement would otherwise hold up every one behind it).
+  boost::asio::awaitable<Expected<Result>> execute_shared(const Statement& statement,
+                                                          Clock::time_point deadline);
+  std::size_t in_flight() const { return shared_.size(); }
+
   bool broken() const { return broken_; }
   // The owner saw it misbehave: the pool must not hand it out again.
   void mark_broken() { broken_ = true; }
@@ -77,7 +90,8 @@ class Connection {
 
  private:
   struct TimerState;
-  Connection(boost::asio::any_io_executor executor, pg_conn* conn, const ConnectionOptions& options);
+  Connection(boost::asio::any_io_executor executor, pg_conn* conn,
+             const ConnectionOptions& options);
 
   boost::asio::awaitable<Expected<std::vector<Result>>> run_pipeline(
       std::span<const Statement> batch, Clock::time_point deadline);
@@ -91,7 +105,23 @@ class Connection {
   Error connection_error(std::string_view what);
   void send_cancel();
 
+  struct SharedWaiter;
+  struct SharedEntry {
+    bool has_prepare = false;
+    std::string prepared_sql;  // set when has_prepare: forget it if the prepare fails
+    int results_seen = 0;
+    std::optional<Result> result;
+    std::optional<Error> error;
+    SharedWaiter* waiter = nullptr;  // null once its caller gave up
+  };
+  // Sends the statement's messages; false when the connection broke.
+  bool send_statement(const Statement& s, bool& sent_prepare, const std::string*& prepared_sql);
+  static boost::asio::awaitable<void> read_shared(std::shared_ptr<Connection> self);
+  void fail_shared(const Error& error);
+
   pg_conn* conn_;
+  std::deque<SharedEntry> shared_;
+  bool reader_running_ = false;
   boost::asio::posix::stream_descriptor socket_;
   boost::asio::steady_timer timer_;
   std::shared_ptr<TimerState> timer_state_;

@@ -53,9 +53,10 @@ TEST_F(ConnectionTest, RoundTripsTypedValues) {
   auto c = connect();
   ASSERT_TRUE(c);
   const auto id = domain::Uuid::parse("018f3a5e-7c1d-7b2a-9f00-0123456789ab").value();
-  auto r = pipeline(*c, {Statement("SELECT $1::int8, $2::text, $3::bool, $4::float8, $5::uuid, $6::text",
-                                   std::int64_t{-9007199254740993}, std::string("żółw \"x\""), true,
-                                   0.1, id, std::nullopt)});
+  auto r =
+      pipeline(*c, {Statement("SELECT $1::int8, $2::text, $3::bool, $4::float8, $5::uuid, $6::text",
+                              std::int64_t{-9007199254740993}, std::string("żółw \"x\""), true, 0.1,
+                              id, std::nullopt)});
   ASSERT_TRUE(r) << r.error().message;
   const Result& row = r->front();
   EXPECT_EQ(row.int64(0, 0), -9007199254740993);
@@ -72,7 +73,8 @@ TEST_F(ConnectionTest, SendsABatchInOneRoundTripAndKeepsOrder) {
   ASSERT_TRUE(c);
   std::vector<Statement> batch;
   for (std::int64_t i = 1; i <= 5; ++i)
-    batch.emplace_back("INSERT INTO brandos.scratch (id, note) VALUES ($1, $2)", i, "n" + std::to_string(i));
+    batch.emplace_back("INSERT INTO brandos.scratch (id, note) VALUES ($1, $2)", i,
+                       "n" + std::to_string(i));
   batch.emplace_back("SELECT id FROM brandos.scratch ORDER BY id DESC");
   round_trips_ = 0;
   auto r = pipeline(*c, batch);
@@ -144,9 +146,10 @@ TEST_F(ConnectionTest, DeadlineCancelsTheStatementOnTheServer) {
   // The cancel request reaches the server: the backend stops sleeping well before 30 s.
   std::string state;
   for (int i = 0; i < 100; ++i) {
-    state = testing::run_sql(db_.superuser_conninfo,
-                             "SELECT coalesce((SELECT wait_event FROM pg_stat_activity WHERE pid = " +
-                                 std::to_string(pid) + "), 'gone')");
+    state =
+        testing::run_sql(db_.superuser_conninfo,
+                         "SELECT coalesce((SELECT wait_event FROM pg_stat_activity WHERE pid = " +
+                             std::to_string(pid) + "), 'gone')");
     if (state != "PgSleep") break;
     std::this_thread::sleep_for(50ms);
   }

@@ -50,8 +50,8 @@ ResultPtr exec(PGconn* c, const std::string& sql, const std::string& context) {
 
 ResultPtr exec_params(PGconn* c, const char* sql, std::vector<const char*> params,
                       const std::string& context) {
-  ResultPtr r(PQexecParams(c, sql, static_cast<int>(params.size()), nullptr, params.data(),
-                           nullptr, nullptr, 0));
+  ResultPtr r(PQexecParams(c, sql, static_cast<int>(params.size()), nullptr, params.data(), nullptr,
+                           nullptr, 0));
   const ExecStatusType st = PQresultStatus(r.get());
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
     throw MigrationError(context + ": " + trimmed_error(c));

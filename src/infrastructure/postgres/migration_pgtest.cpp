@@ -14,8 +14,9 @@ using testing::run_sql;
 
 std::vector<MigrationSource> sample() {
   return {
-      {"0002_items.sql", "CREATE TABLE brandos.items (id bigint PRIMARY KEY);"
-                         "INSERT INTO brandos.items VALUES (1);"},
+      {"0002_items.sql",
+       "CREATE TABLE brandos.items (id bigint PRIMARY KEY);"
+       "INSERT INTO brandos.items VALUES (1);"},
       {"0001_notes.sql", "CREATE TABLE brandos.notes (id bigint PRIMARY KEY);"},
   };
 }
@@ -72,16 +73,25 @@ TEST(Migration, ConcurrentMigratorsApplyEachMigrationExactlyOnce) {
   const auto db = testing::create_empty_test_database();
   // Slow enough that the two runs overlap: without the lock both would try to create it.
   std::vector<MigrationSource> slow = {
-      {"0001_slow.sql", "SELECT pg_sleep(0.3); CREATE TABLE brandos.once (id int);"
-                        "INSERT INTO brandos.once VALUES (1);"},
+      {"0001_slow.sql",
+       "SELECT pg_sleep(0.3); CREATE TABLE brandos.once (id int);"
+       "INSERT INTO brandos.once VALUES (1);"},
   };
   MigrationReport a, b;
   std::exception_ptr ea, eb;
   std::thread t1([&] {
-    try { a = migrate(db.owner_conninfo, slow); } catch (...) { ea = std::current_exception(); }
+    try {
+      a = migrate(db.owner_conninfo, slow);
+    } catch (...) {
+      ea = std::current_exception();
+    }
   });
   std::thread t2([&] {
-    try { b = migrate(db.owner_conninfo, slow); } catch (...) { eb = std::current_exception(); }
+    try {
+      b = migrate(db.owner_conninfo, slow);
+    } catch (...) {
+      eb = std::current_exception();
+    }
   });
   t1.join();
   t2.join();

@@ -4,24 +4,42 @@ namespace brandos::pg {
 
 const char* to_string(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::connection_failed: return "connection_failed";
-    case ErrorKind::timeout: return "timeout";
-    case ErrorKind::pool_exhausted: return "pool_exhausted";
-    case ErrorKind::query_canceled: return "query_canceled";
-    case ErrorKind::unique_violation: return "unique_violation";
-    case ErrorKind::foreign_key_violation: return "foreign_key_violation";
-    case ErrorKind::not_null_violation: return "not_null_violation";
-    case ErrorKind::check_violation: return "check_violation";
-    case ErrorKind::exclusion_violation: return "exclusion_violation";
-    case ErrorKind::serialization_failure: return "serialization_failure";
-    case ErrorKind::deadlock_detected: return "deadlock_detected";
-    case ErrorKind::insufficient_privilege: return "insufficient_privilege";
-    case ErrorKind::data_exception: return "data_exception";
-    case ErrorKind::undefined_object: return "undefined_object";
-    case ErrorKind::syntax_error: return "syntax_error";
-    case ErrorKind::read_only: return "read_only";
-    case ErrorKind::protocol: return "protocol";
-    case ErrorKind::other: return "other";
+    case ErrorKind::connection_failed:
+      return "connection_failed";
+    case ErrorKind::timeout:
+      return "timeout";
+    case ErrorKind::pool_exhausted:
+      return "pool_exhausted";
+    case ErrorKind::query_canceled:
+      return "query_canceled";
+    case ErrorKind::unique_violation:
+      return "unique_violation";
+    case ErrorKind::foreign_key_violation:
+      return "foreign_key_violation";
+    case ErrorKind::not_null_violation:
+      return "not_null_violation";
+    case ErrorKind::check_violation:
+      return "check_violation";
+    case ErrorKind::exclusion_violation:
+      return "exclusion_violation";
+    case ErrorKind::serialization_failure:
+      return "serialization_failure";
+    case ErrorKind::deadlock_detected:
+      return "deadlock_detected";
+    case ErrorKind::insufficient_privilege:
+      return "insufficient_privilege";
+    case ErrorKind::data_exception:
+      return "data_exception";
+    case ErrorKind::undefined_object:
+      return "undefined_object";
+    case ErrorKind::syntax_error:
+      return "syntax_error";
+    case ErrorKind::read_only:
+      return "read_only";
+    case ErrorKind::protocol:
+      return "protocol";
+    case ErrorKind::other:
+      return "other";
   }
   return "other";
 }

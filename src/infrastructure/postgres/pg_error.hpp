@@ -8,23 +8,23 @@
 namespace brandos::pg {
 
 enum class ErrorKind {
-  connection_failed,      // could not connect, or the connection broke mid-flight (08*, 57P01..03)
-  timeout,                // our deadline passed (statement cancelled or connection abandoned)
-  pool_exhausted,         // no connection became free before the acquire deadline
-  query_canceled,         // 57014 caused by server-side statement_timeout or a cancel request
-  unique_violation,       // 23505
-  foreign_key_violation,  // 23503
-  not_null_violation,     // 23502
-  check_violation,        // 23514
-  exclusion_violation,    // 23P01
-  serialization_failure,  // 40001: retry the transaction
-  deadlock_detected,      // 40P01: retry the transaction
-  insufficient_privilege, // 42501: includes row-level security WITH CHECK failures
-  data_exception,         // 22*: bad input value for a type
-  undefined_object,       // 42P01, 42883, 42703...: schema mismatch, a bug or a missing migration
-  syntax_error,           // 42601
-  read_only,              // 25006: write on a replica
-  protocol,               // the driver or libpq misbehaved
+  connection_failed,       // could not connect, or the connection broke mid-flight (08*, 57P01..03)
+  timeout,                 // our deadline passed (statement cancelled or connection abandoned)
+  pool_exhausted,          // no connection became free before the acquire deadline
+  query_canceled,          // 57014 caused by server-side statement_timeout or a cancel request
+  unique_violation,        // 23505
+  foreign_key_violation,   // 23503
+  not_null_violation,      // 23502
+  check_violation,         // 23514
+  exclusion_violation,     // 23P01
+  serialization_failure,   // 40001: retry the transaction
+  deadlock_detected,       // 40P01: retry the transaction
+  insufficient_privilege,  // 42501: includes row-level security WITH CHECK failures
+  data_exception,          // 22*: bad input value for a type
+  undefined_object,        // 42P01, 42883, 42703...: schema mismatch, a bug or a missing migration
+  syntax_error,            // 42601
+  read_only,               // 25006: write on a replica
+  protocol,                // the driver or libpq misbehaved
   other,
 };
 

@@ -24,7 +24,9 @@ PooledConnection& PooledConnection::operator=(PooledConnection&& o) noexcept {
   return *this;
 }
 
-PooledConnection::~PooledConnection() { release(); }
+PooledConnection::~PooledConnection() {
+  release();
+}
 
 void PooledConnection::release() {
   if (conn_ && pool_) pool_->release(std::move(conn_));
@@ -34,16 +36,26 @@ void PooledConnection::release() {
 Pool::Pool(asio::any_io_executor executor, PoolOptions options)
     : executor_(std::move(executor)), options_(std::move(options)) {}
 
-Pool::~Pool() { close_idle(); }
+Pool::~Pool() {
+  close_idle();
+}
 
 void Pool::close_idle() {
   set_open(-static_cast<int>(idle_.size()));
   idle_.clear();
+  std::erase_if(shared_, [this](const std::shared_ptr<Connection>& c) {
+    if (c->in_flight() > 0) return false;
+    set_open(-1);
+    return true;
+  });
 }
 
 void Pool::shut_down() {
   shut_down_ = true;
   close_idle();
+  // Shared connections still in use are owned by their reader coroutines from here on.
+  set_open(-static_cast<int>(shared_.size()));
+  shared_.clear();
 }
 
 void Pool::set_open(int delta) {
@@ -102,7 +114,8 @@ asio::awaitable<Expected<PooledConnection>> Pool::acquire() {
     std::erase(waiters_, &w);
     if (w.handed) co_return PooledConnection(this, std::move(w.handed));
     if (w.slot_freed) continue;
-    co_return std::unexpected(Error{ErrorKind::pool_exhausted, "", "no connection available in time"});
+    co_return std::unexpected(
+        Error{ErrorKind::pool_exhausted, "", "no connection available in time"});
   }
 }
 
@@ -141,10 +154,60 @@ void Pool::release(std::unique_ptr<Connection> c) {
   }
 }
 
+asio::awaitable<Expected<std::shared_ptr<Connection>>> Pool::shared_connection() {
+  // Drop connections that broke (or died while idle, e.g. the server restarted).
+  std::erase_if(shared_, [this](const std::shared_ptr<Connection>& c) {
+    const bool dead = c->broken() || (c->in_flight() == 0 && !c->check_idle());
+    if (dead) set_open(-1);
+    return dead;
+  });
+  std::shared_ptr<Connection> best;
+  for (const auto& c : shared_)
+    if (!best || c->in_flight() < best->in_flight()) best = c;
+  // Open another only when every shared connection is busy and the limit allows it.
+  const bool room =
+      static_cast<int>(shared_.size()) + shared_connecting_ < options_.shared_connections;
+  if (best && (best->in_flight() == 0 || !room)) co_return best;
+  if (!room) {
+    // Others are connecting right now; wait for theirs rather than opening more.
+    co_return std::unexpected(
+        Error{ErrorKind::pool_exhausted, "", "shared connection is connecting"});
+  }
+  ++shared_connecting_;
+  set_open(+1);
+  auto c = co_await Connection::connect(executor_, options_.connection);
+  --shared_connecting_;
+  if (!c) {
+    set_open(-1);
+    if (best) co_return best;
+    co_return std::unexpected(std::move(c.error()));
+  }
+  std::shared_ptr<Connection> conn = std::move(*c);
+  shared_.push_back(conn);
+  co_return conn;
+}
+
 asio::awaitable<Expected<Result>> Pool::execute(const Statement& statement) {
-  auto c = co_await acquire();
-  if (!c) co_return std::unexpected(std::move(c.error()));
-  co_return co_await (*c)->execute(statement, deadline());
+  co_return co_await execute(statement, deadline());
+}
+
+asio::awaitable<Expected<Result>> Pool::execute(const Statement& statement,
+                                                Clock::time_point until) {
+  if (options_.shared_connections <= 0 || shut_down_) {
+    auto c = co_await acquire();
+    if (!c) co_return std::unexpected(std::move(c.error()));
+    co_return co_await (*c)->execute(statement, until);
+  }
+  for (;;) {
+    auto c = co_await shared_connection();
+    if (c) co_return co_await (*c)->execute_shared(statement, until);
+    if (c.error().kind != ErrorKind::pool_exhausted || Clock::now() >= until)
+      co_return std::unexpected(std::move(c.error()));
+    // Another caller is opening the shared connection: yield and look again.
+    asio::steady_timer pause(executor_);
+    pause.expires_after(std::chrono::milliseconds(1));
+    co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
 }
 
 asio::awaitable<Expected<std::vector<Result>>> Pool::pipeline(std::span<const Statement> batch) {

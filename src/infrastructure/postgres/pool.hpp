@@ -24,6 +24,9 @@ struct PoolOptions {
   int max_size = 8;
   std::chrono::milliseconds acquire_timeout{2000};
   std::chrono::milliseconds query_timeout{5000};  // default deadline for each round trip
+  // Connections that execute() multiplexes single auto-commit statements over, in addition to
+  // max_size exclusive ones. 0 sends execute() through an exclusive connection instead.
+  int shared_connections = 1;
 };
 
 struct PoolStats {
@@ -62,8 +65,13 @@ class Pool {
 
   boost::asio::awaitable<Expected<PooledConnection>> acquire();
 
-  // One statement or one pipelined batch on a pooled connection, with the default deadline.
+  // One auto-commit statement, multiplexed with other callers' statements over a shared
+  // connection (see Connection::execute_shared). For short statements: reads by key, health
+  // checks. Anything that needs a transaction or takes long uses acquire() or Transaction.
   boost::asio::awaitable<Expected<Result>> execute(const Statement& statement);
+  boost::asio::awaitable<Expected<Result>> execute(const Statement& statement,
+                                                   Clock::time_point deadline);
+  // One pipelined batch (one implicit transaction) on an exclusive connection.
   boost::asio::awaitable<Expected<std::vector<Result>>> pipeline(std::span<const Statement> batch);
 
   Clock::time_point deadline() const { return Clock::now() + options_.query_timeout; }
@@ -85,7 +93,11 @@ class Pool {
 
   boost::asio::any_io_executor executor_;
   PoolOptions options_;
+  boost::asio::awaitable<Expected<std::shared_ptr<Connection>>> shared_connection();
+
   std::vector<std::unique_ptr<Connection>> idle_;
+  std::vector<std::shared_ptr<Connection>> shared_;
+  int shared_connecting_ = 0;
   std::deque<Waiter*> waiters_;
   int open_ = 0;
   bool shut_down_ = false;

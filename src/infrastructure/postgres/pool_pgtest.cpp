@@ -59,10 +59,13 @@ TEST_F(PoolTest, ExhaustedPoolTimesOutThenHandsOverInOrder) {
 
   // A waiter queued while the connection is busy gets it as soon as it is released.
   bool got = false;
-  asio::co_spawn(io_, [&]() -> asio::awaitable<void> {
-    auto c = co_await pool.acquire();
-    got = c.has_value();
-  }, asio::detached);
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        auto c = co_await pool.acquire();
+        got = c.has_value();
+      },
+      asio::detached);
   io_.restart();
   io_.poll();
   EXPECT_EQ(pool.stats().waiting.load(), 1);
@@ -78,10 +81,13 @@ TEST_F(PoolTest, ManyConcurrentCallersShareFewConnections) {
   Pool pool(io_.get_executor(), options_);
   int ok = 0;
   for (int i = 0; i < 50; ++i) {
-    asio::co_spawn(io_, [&, i]() -> asio::awaitable<void> {
-      auto r = co_await pool.execute(Statement("SELECT $1::int8", std::int64_t{i}));
-      if (r && r->int64(0, 0) == i) ++ok;
-    }, asio::detached);
+    asio::co_spawn(
+        io_,
+        [&, i]() -> asio::awaitable<void> {
+          auto r = co_await pool.execute(Statement("SELECT $1::int8", std::int64_t{i}));
+          if (r && r->int64(0, 0) == i) ++ok;
+        },
+        asio::detached);
   }
   io_.run();
   EXPECT_EQ(ok, 50);
@@ -115,7 +121,12 @@ TEST_F(PoolTest, FailedStatementRollsBackTheWholeTransaction) {
   EXPECT_FALSE(result);
   EXPECT_EQ(count_rows(), "0");
   // The connection went back clean and is reused.
-  EXPECT_TRUE(run_sync(io_, pool.execute(Statement("SELECT 1"))));
+  auto again = run_sync(io_, [&]() -> asio::awaitable<Expected<Result>> {
+    auto c = co_await pool.acquire();
+    if (!c) co_return std::unexpected(c.error());
+    co_return co_await (*c)->execute(Statement("SELECT 1"), pool.deadline());
+  }());
+  EXPECT_TRUE(again);
   EXPECT_EQ(pool.stats().open.load(), 1);
 }
 
@@ -148,11 +159,89 @@ TEST_F(PoolTest, TimedOutConnectionIsReplaced) {
   EXPECT_TRUE(run_sync(io_, pool.execute(Statement("SELECT 1"))));
 }
 
+TEST_F(PoolTest, ConcurrentStatementsAreMultiplexedOverOneSharedConnection) {
+  options_.acquire_timeout = 5s;
+  Pool pool(io_.get_executor(), options_);
+  int ok = 0;
+  for (int i = 0; i < 200; ++i) {
+    asio::co_spawn(
+        io_,
+        [&, i]() -> asio::awaitable<void> {
+          auto r = co_await pool.execute(Statement("SELECT $1::int8 * 2", std::int64_t{i}));
+          if (r && r->int64(0, 0) == 2 * i) ++ok;
+        },
+        asio::detached);
+  }
+  io_.run();
+  EXPECT_EQ(ok, 200);
+  EXPECT_EQ(pool.stats().open.load(), 1);
+  EXPECT_EQ(pool.stats().busy.load(), 0);
+}
+
+TEST_F(PoolTest, FailuresOnTheSharedConnectionStayWithTheirOwnStatement) {
+  Pool pool(io_.get_executor(), options_);
+  std::vector<std::optional<Expected<Result>>> out(6);
+  const std::vector<std::string> sql = {"INSERT INTO brandos.scratch (id) VALUES (1)",
+                                        "INSERT INTO brandos.scratch (id) VALUES (1)",
+                                        "SELEC 1",
+                                        "SELECT $1::int8",
+                                        "INSERT INTO brandos.scratch (id) VALUES (2)",
+                                        "SELECT count(*) FROM brandos.scratch"};
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    asio::co_spawn(
+        io_,
+        [&, i]() -> asio::awaitable<void> {
+          Statement st(sql[i]);
+          if (i == 3) st.bind(std::string("not a number"));
+          out[i] = co_await pool.execute(st);
+        },
+        asio::detached);
+  }
+  io_.run();
+  ASSERT_TRUE(out[0] && *out[0]);
+  ASSERT_TRUE(out[1] && !*out[1]);
+  EXPECT_EQ(out[1]->error().kind, ErrorKind::unique_violation);
+  ASSERT_TRUE(out[2] && !*out[2]);
+  EXPECT_EQ(out[2]->error().kind, ErrorKind::syntax_error);
+  ASSERT_TRUE(out[3] && !*out[3]);
+  EXPECT_EQ(out[3]->error().kind, ErrorKind::data_exception);
+  ASSERT_TRUE(out[4] && *out[4]);
+  ASSERT_TRUE(out[5] && *out[5]);
+  EXPECT_EQ((*out[5])->int64(0, 0), 2);
+  EXPECT_EQ(count_rows(), "2");
+}
+
+TEST_F(PoolTest, SlowStatementOnTheSharedConnectionTimesOutAndTheNextCallersRecover) {
+  options_.query_timeout = 300ms;
+  Pool pool(io_.get_executor(), options_);
+  std::optional<Expected<Result>> slow, behind;
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        slow = co_await pool.execute(Statement("SELECT pg_sleep(10)"));
+      },
+      asio::detached);
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> { behind = co_await pool.execute(Statement("SELECT 1")); },
+      asio::detached);
+  const auto start = Clock::now();
+  io_.run();
+  EXPECT_LT(Clock::now() - start, 3s);
+  ASSERT_TRUE(slow && !*slow);
+  EXPECT_EQ(slow->error().kind, ErrorKind::timeout);
+  ASSERT_TRUE(behind && !*behind);
+  EXPECT_TRUE(behind->error().unavailable());
+  auto after = run_sync(io_, pool.execute(Statement("SELECT 41 + 1")));
+  ASSERT_TRUE(after) << after.error().message;
+  EXPECT_EQ(after->int64(0, 0), 42);
+}
+
 // Restarting PostgreSQL breaks every pooled connection; the pool must notice on its own and
 // serve the next request from a new connection, without the caller seeing an error.
 TEST(PoolRecovery, SurvivesAServerRestart) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("brandos-restart-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("brandos-restart-" + std::to_string(::getpid()));
   embedded_pg::ClusterOptions copts;
   copts.data_dir = dir;
   copts.durable = false;
@@ -171,17 +260,26 @@ TEST(PoolRecovery, SurvivesAServerRestart) {
     auto c = co_await pool.acquire();
     EXPECT_TRUE(a && b && c);
   }());
-  EXPECT_EQ(pool.stats().open.load(), 3);
+  EXPECT_TRUE(run_sync(io, pool.execute(Statement("SELECT 1"))));  // opens the shared one
+  EXPECT_EQ(pool.stats().open.load(), 4);
 
   cluster->stop();
   cluster = std::make_unique<embedded_pg::Cluster>(copts);
   cluster->start();
 
   for (int i = 0; i < 5; ++i) {
-    auto r = run_sync(io, pool.execute(Statement("SELECT 1")));
-    EXPECT_TRUE(r) << "attempt " << i << ": " << (r ? "" : r.error().message);
+    // Exclusive connections: the stale idle ones are noticed and replaced.
+    auto r = run_sync(io, [&]() -> asio::awaitable<Expected<Result>> {
+      auto c = co_await pool.acquire();
+      if (!c) co_return std::unexpected(c.error());
+      co_return co_await (*c)->execute(Statement("SELECT 1"), pool.deadline());
+    }());
+    EXPECT_TRUE(r) << "exclusive attempt " << i << ": " << (r ? "" : r.error().message);
+    // The shared connection opened before the restart is replaced too.
+    auto s = run_sync(io, pool.execute(Statement("SELECT 1")));
+    EXPECT_TRUE(s) << "shared attempt " << i << ": " << (s ? "" : s.error().message);
   }
-  EXPECT_EQ(pool.stats().open.load(), 1);
+  EXPECT_EQ(pool.stats().open.load(), 2);  // one exclusive, one shared
   pool.close_idle();
   cluster.reset();
   std::filesystem::remove_all(dir);

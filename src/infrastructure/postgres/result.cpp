@@ -8,12 +8,18 @@
 
 namespace brandos::pg {
 
-void Result::Clear::operator()(pg_result* r) const { PQclear(r); }
+void Result::Clear::operator()(pg_result* r) const {
+  PQclear(r);
+}
 
 Result::Result(pg_result* res) : res_(res) {}
 
-int Result::rows() const { return res_ ? PQntuples(res_.get()) : 0; }
-int Result::columns() const { return res_ ? PQnfields(res_.get()) : 0; }
+int Result::rows() const {
+  return res_ ? PQntuples(res_.get()) : 0;
+}
+int Result::columns() const {
+  return res_ ? PQnfields(res_.get()) : 0;
+}
 
 std::int64_t Result::affected_rows() const {
   if (!res_) return 0;
@@ -30,7 +36,9 @@ int Result::column(std::string_view name) const {
   return c;
 }
 
-bool Result::is_null(int row, int col) const { return PQgetisnull(res_.get(), row, col) == 1; }
+bool Result::is_null(int row, int col) const {
+  return PQgetisnull(res_.get(), row, col) == 1;
+}
 
 std::string_view Result::text(int row, int col) const {
   if (row < 0 || row >= rows() || col < 0 || col >= columns())

@@ -26,7 +26,8 @@ Statement& Statement::add_null(Oid type) {
 
 std::vector<const char*> Statement::value_pointers() const {
   std::vector<const char*> out(values_.size());
-  for (std::size_t i = 0; i < values_.size(); ++i) out[i] = nulls_[i] ? nullptr : values_[i].c_str();
+  for (std::size_t i = 0; i < values_.size(); ++i)
+    out[i] = nulls_[i] ? nullptr : values_[i].c_str();
   return out;
 }
 

@@ -16,7 +16,8 @@ asio::awaitable<Expected<Transaction>> Transaction::begin(Pool& pool, Isolation 
 asio::awaitable<Expected<std::vector<Result>>> Transaction::pipeline(
     std::span<const Statement> batch) {
   if (done_) co_return std::unexpected(Error{ErrorKind::protocol, "", "transaction is finished"});
-  if (failed_) co_return std::unexpected(Error{ErrorKind::other, "25P02", "transaction already failed"});
+  if (failed_)
+    co_return std::unexpected(Error{ErrorKind::other, "25P02", "transaction already failed"});
   const auto deadline = Clock::now() + timeout_;
   Expected<std::vector<Result>> r;
   if (!begin_sql_.empty()) {
@@ -57,6 +58,8 @@ asio::awaitable<Expected<void>> Transaction::commit() {
   co_return co_await finish("COMMIT");
 }
 
-asio::awaitable<Expected<void>> Transaction::rollback() { co_return co_await finish("ROLLBACK"); }
+asio::awaitable<Expected<void>> Transaction::rollback() {
+  co_return co_await finish("ROLLBACK");
+}
 
 }  // namespace brandos::pg
