@@ -119,8 +119,10 @@ TestDatabase create_empty_test_database() {
   return describe(c, name);
 }
 
-std::string test_cluster_socket_dir() {
-  return shared().cluster->socket_dir().string();
+void create_scratch_table(const TestDatabase& db) {
+  run_sql(db.owner_conninfo,
+          "CREATE TABLE brandos.scratch (id bigint PRIMARY KEY, note text);"
+          "GRANT SELECT, INSERT, UPDATE, DELETE ON brandos.scratch TO brandos_app;");
 }
 
 }  // namespace brandos::testing

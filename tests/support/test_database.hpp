@@ -23,11 +23,13 @@ struct TestDatabase {
 TestDatabase create_test_database();
 // A fresh empty database (for migration tests).
 TestDatabase create_empty_test_database();
-// The PostgreSQL bin directory and socket directory of the shared cluster.
-std::string test_cluster_socket_dir();
 
 // Creates (if missing) and migrates the template database every test database is cloned from.
 void ensure_template(embedded_pg::Cluster& cluster);
+
+// Creates brandos.scratch (id bigint primary key, note text) as the owner and grants it to the
+// app role, as a migration would: a table for driver tests to write to.
+void create_scratch_table(const TestDatabase& db);
 
 // Runs one SQL string as superuser on `conninfo`; throws on failure. Returns the first value of
 // the first row, or "" when there is none.

@@ -17,11 +17,7 @@ class ConnectionTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = testing::create_test_database();
-    // The app role may not create tables: tests make their scratch table as the owner and
-    // grant it, as a migration would.
-    testing::run_sql(db_.owner_conninfo,
-                     "CREATE TABLE brandos.scratch (id bigint PRIMARY KEY, note text);"
-                     "GRANT SELECT, INSERT, UPDATE, DELETE ON brandos.scratch TO brandos_app;");
+    testing::create_scratch_table(db_);
     options_.conninfo = db_.app_conninfo;
     options_.on_round_trip = [this](double, bool) { ++round_trips_; };
   }

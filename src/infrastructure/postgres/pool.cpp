@@ -58,6 +58,14 @@ void Pool::shut_down() {
   shared_.clear();
 }
 
+void Pool::wake_next_waiter() {
+  if (waiters_.empty()) return;
+  Waiter* w = waiters_.front();
+  waiters_.pop_front();
+  w->slot_freed = true;
+  w->wakeup.cancel();
+}
+
 void Pool::set_open(int delta) {
   open_ += delta;
   stats_.open.store(open_, std::memory_order_relaxed);
@@ -69,12 +77,7 @@ asio::awaitable<Expected<PooledConnection>> Pool::open_new() {
   if (!c) {
     set_open(-1);
     // Let the next waiter try its own connect rather than wait out its deadline for nothing.
-    if (!waiters_.empty()) {
-      Waiter* w = waiters_.front();
-      waiters_.pop_front();
-      w->slot_freed = true;
-      w->wakeup.cancel();
-    }
+    wake_next_waiter();
     co_return std::unexpected(std::move(c.error()));
   }
   stats_.busy.fetch_add(1, std::memory_order_relaxed);
@@ -129,12 +132,7 @@ void Pool::release(std::unique_ptr<Connection> c) {
   if (c->broken()) {
     c.reset();
     set_open(-1);
-    if (!waiters_.empty()) {
-      Waiter* w = waiters_.front();
-      waiters_.pop_front();
-      w->slot_freed = true;
-      w->wakeup.cancel();
-    }
+    wake_next_waiter();
     return;
   }
   if (!waiters_.empty() && !c->in_transaction()) {
@@ -146,12 +144,7 @@ void Pool::release(std::unique_ptr<Connection> c) {
     return;
   }
   idle_.push_back(std::move(c));
-  if (!waiters_.empty()) {  // in-transaction connection: the waiter takes it via the idle path
-    Waiter* w = waiters_.front();
-    waiters_.pop_front();
-    w->slot_freed = true;
-    w->wakeup.cancel();
-  }
+  wake_next_waiter();  // in-transaction connection: the waiter takes it via the idle path
 }
 
 asio::awaitable<Expected<std::shared_ptr<Connection>>> Pool::shared_connection() {

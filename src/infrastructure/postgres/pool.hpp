@@ -90,6 +90,8 @@ class Pool {
   void release(std::unique_ptr<Connection> c);
   boost::asio::awaitable<Expected<PooledConnection>> open_new();
   void set_open(int delta);
+  // A slot or an idle connection became available: the first waiter looks again.
+  void wake_next_waiter();
 
   boost::asio::any_io_executor executor_;
   PoolOptions options_;

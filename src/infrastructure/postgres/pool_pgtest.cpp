@@ -22,9 +22,7 @@ class PoolTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = testing::create_test_database();
-    testing::run_sql(db_.owner_conninfo,
-                     "CREATE TABLE brandos.scratch (id bigint PRIMARY KEY, note text);"
-                     "GRANT SELECT, INSERT, UPDATE, DELETE ON brandos.scratch TO brandos_app;");
+    testing::create_scratch_table(db_);
     options_.connection.conninfo = db_.app_conninfo;
     options_.max_size = 2;
     options_.acquire_timeout = 300ms;
