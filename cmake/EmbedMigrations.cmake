@@ -1,3 +1,5 @@
+file(GLOB FILES ${DIR}/*.sql)
+list(SORT FILES)
 set(body "// Generated from migrations/*.sql by cmake/EmbedMigrations.cmake. Do not edit.\n")
 string(APPEND body "#include \"infrastructure/postgres/migration.hpp\"\n\n")
 string(APPEND body "namespace brandos::pg {\n\nconst std::vector<MigrationSource>& embedded_migrations() {\n")

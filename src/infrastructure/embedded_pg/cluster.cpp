@@ -241,8 +241,10 @@ void Cluster::bootstrap_roles() {
   // subject to row-level security (see docs/adr/0004-database-roles.md).
   run(R"sql(DO $$BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'brandos_owner') THEN
-      CREATE ROLE brandos_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+      CREATE ROLE brandos_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION;
     END IF;
+    -- The owner answers the pre-tenant lookups (SECURITY DEFINER functions) across tenants.
+    ALTER ROLE brandos_owner BYPASSRLS;
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'brandos_app') THEN
       CREATE ROLE brandos_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS
         NOINHERIT;
