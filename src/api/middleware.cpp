@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "api/client_ip.hpp"
 #include "api/problem.hpp"
 #include "api/request_id.hpp"
 
@@ -11,37 +12,25 @@ namespace asio = boost::asio;
 
 HttpApplication::HttpApplication(std::shared_ptr<const Router> router,
                                  std::vector<Middleware> middleware, application::IdGenerator& ids,
-                                 RequestObserver* observer)
+                                 RequestObserver* observer,
+                                 std::vector<std::string> trusted_proxies)
     : router_(std::move(router)),
       middleware_(std::move(middleware)),
       ids_(ids),
-      observer_(observer) {}
-
-asio::awaitable<HttpResponse> HttpApplication::dispatch(RequestContext& ctx) {
-  auto m = router_->match(ctx.request.method, ctx.request.path);
-  switch (m.outcome) {
-    case Router::Match::Outcome::not_found:
-      co_return render_problem(problems::not_found(), ctx.request.path, ctx.request_id);
-    case Router::Match::Outcome::method_not_allowed:
-      ctx.route = "method_not_allowed";
-      co_return render_problem(problems::method_not_allowed(std::move(m.allow)), ctx.request.path,
-                               ctx.request_id);
-    case Router::Match::Outcome::found:
-      break;
-  }
-  ctx.route = *m.pattern;
-  ctx.params = std::move(m.params);
-  co_return co_await (*m.handler)(ctx);
-}
+      observer_(observer),
+      trusted_proxies_(std::move(trusted_proxies)) {}
 
 asio::awaitable<HttpResponse> HttpApplication::run_chain(RequestContext& ctx, std::size_t index) {
-  if (index == middleware_.size()) co_return co_await dispatch(ctx);
+  if (index == middleware_.size()) co_return co_await (*ctx.handler)(ctx);
   const Next next = [this, index](RequestContext& c) { return run_chain(c, index + 1); };
   co_return co_await middleware_[index](ctx, next);
 }
 
 asio::awaitable<HttpResponse> HttpApplication::handle(HttpRequest& request) {
-  RequestContext ctx{request, std::chrono::steady_clock::now(), {}, {}, "unmatched", {}};
+  RequestContext ctx{request, std::chrono::steady_clock::now(), {}, {}, "unmatched", {}, {}, {},
+                     nullptr};
+  ctx.client_ip = resolve_client_ip(
+      request.client_ip, request.header("X-Forwarded-For").value_or(""), trusted_proxies_);
 
   if (auto id = request.header("X-Request-Id"); id && acceptable_request_id(*id)) {
     ctx.request_id = std::string(*id);
@@ -65,7 +54,25 @@ asio::awaitable<HttpResponse> HttpApplication::handle(HttpRequest& request) {
   HttpResponse response;
   std::exception_ptr failure;
   try {
-    response = co_await run_chain(ctx, 0);
+    // Routing comes first, so unknown paths are 404 and wrong methods 405 for everyone, and
+    // middleware sees the matched route (its pattern and parameters).
+    auto m = router_->match(request.method, request.path);
+    switch (m.outcome) {
+      case Router::Match::Outcome::not_found:
+        response = render_problem(problems::not_found(), request.path, ctx.request_id);
+        break;
+      case Router::Match::Outcome::method_not_allowed:
+        ctx.route = "method_not_allowed";
+        response = render_problem(problems::method_not_allowed(std::move(m.allow)), request.path,
+                                  ctx.request_id);
+        break;
+      case Router::Match::Outcome::found:
+        ctx.route = *m.pattern;
+        ctx.params = std::move(m.params);
+        ctx.handler = m.handler;
+        response = co_await run_chain(ctx, 0);
+        break;
+    }
   } catch (const std::exception& e) {
     if (observer_) observer_->on_unhandled_exception(ctx, e.what());
     failure = std::current_exception();
@@ -81,7 +88,7 @@ asio::awaitable<HttpResponse> HttpApplication::handle(HttpRequest& request) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.received_at).count();
     observer_->on_request(RequestRecord{request.method, ctx.route, response.status, seconds,
                                         request.body.size(), response.body.size(), ctx.request_id,
-                                        ctx.trace, request.client_ip, request.target});
+                                        ctx.trace, ctx.client_ip, request.target});
   }
   co_return response;
 }

@@ -1,8 +1,9 @@
 #pragma once
 // The request pipeline: middleware around the router, composed once at start-up.
 //
-//   request id -> trace context -> observation (metrics, access log) -> error boundary
-//   -> [application middleware: auth, tenant, rate limit, idempotency...] -> router -> handler
+//   request id -> trace context -> error boundary -> router (404/405 end here)
+//   -> [application middleware: authentication, tenant rate limit, idempotency...] -> handler
+//   -> observation (metrics, access log) of whatever came out
 //
 // The first four are built in because every response depends on them (an unhandled exception
 // still gets a problem+json 500 with the request id, and is still counted and logged).
@@ -47,18 +48,19 @@ class RequestObserver {
 class HttpApplication {
  public:
   HttpApplication(std::shared_ptr<const Router> router, std::vector<Middleware> middleware,
-                  application::IdGenerator& ids, RequestObserver* observer);
+                  application::IdGenerator& ids, RequestObserver* observer,
+                  std::vector<std::string> trusted_proxies = {});
 
   boost::asio::awaitable<HttpResponse> handle(HttpRequest& request);
 
  private:
-  boost::asio::awaitable<HttpResponse> dispatch(RequestContext& ctx);
   boost::asio::awaitable<HttpResponse> run_chain(RequestContext& ctx, std::size_t index);
 
   std::shared_ptr<const Router> router_;
   std::vector<Middleware> middleware_;
   application::IdGenerator& ids_;
   RequestObserver* observer_;
+  std::vector<std::string> trusted_proxies_;
 };
 
 }  // namespace brandos::api

@@ -3,6 +3,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -10,6 +11,7 @@
 
 #include "api/http_message.hpp"
 #include "api/trace_context.hpp"
+#include "application/identity/principal.hpp"
 
 namespace brandos::api {
 
@@ -20,6 +22,10 @@ struct RequestContext {
   TraceContext trace;
   std::string route = "unmatched";  // the matched pattern ("/v1/orders/{id}"), for metrics
   std::vector<std::pair<std::string, std::string>> params;
+  std::string client_ip;                            // after trusted-proxy resolution
+  std::optional<application::Principal> principal;  // set by the authentication middleware
+  // The matched route's handler (set by routing, called at the end of the middleware chain).
+  const std::function<boost::asio::awaitable<HttpResponse>(RequestContext&)>* handler = nullptr;
 
   std::string_view param(std::string_view name) const {
     for (const auto& [k, v] : params)

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace brandos::app {
 
@@ -32,7 +33,20 @@ struct Config {
   std::chrono::milliseconds shutdown_timeout{10000};
   bool access_log = true;
   std::string log_level = "info";
+
+  std::string environment = "development";  // "production" refuses development keys
+  std::string jwt_keys;                     // "kid=base64,kid2=base64"; first signs; empty: dev key
+  std::string jwt_issuer = "brandos";
+  std::string jwt_audience = "brandos-api";
+  std::string trusted_proxies;  // comma-separated peer addresses
+  int hash_threads = 0;         // 0: one per core
+  int tenant_requests_per_minute = 6000;
+  int login_attempts_per_minute_per_ip = 60;
+  int sign_ups_per_hour_per_ip = 10;
 };
+
+// Comma-separated list, items trimmed, empty items dropped.
+std::vector<std::string> split_list(const std::string& text);
 
 // Parses "host:port" or "[v6]:port"; false when malformed.
 bool parse_endpoint(const std::string& text, Endpoint& out);

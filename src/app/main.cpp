@@ -9,6 +9,7 @@
 
 #include "app/config.hpp"
 #include "app/serve.hpp"
+#include "app/signing_keys.hpp"
 #include "infrastructure/observability/log.hpp"
 
 namespace {
@@ -122,6 +123,25 @@ int main(int argc, char** argv) {
   add("access_log", config.access_log, "One JSON line per request on stdout");
   add("log_level", config.log_level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  add("env", config.environment, "development or production (production refuses development keys)")
+      ->check(CLI::IsMember({"development", "production"}));
+  add("jwt_keys", config.jwt_keys,
+      "Access-token keys, kid=base64(>=32 bytes),...; the first signs (unset: a development key)");
+  add("jwt_issuer", config.jwt_issuer, "The iss claim of access tokens");
+  add("jwt_audience", config.jwt_audience, "The aud claim of access tokens");
+  add("trusted_proxies", config.trusted_proxies,
+      "Peer addresses whose X-Forwarded-For is believed, comma-separated");
+  add("hash_threads", config.hash_threads, "Password hashing threads (0 = one per core)")
+      ->check(CLI::Range(0, 64));
+  add("tenant_requests_per_minute", config.tenant_requests_per_minute,
+      "API requests per tenant per minute")
+      ->check(CLI::Range(1, 10000000));
+  add("login_attempts_per_minute_per_ip", config.login_attempts_per_minute_per_ip,
+      "Login attempts per client address per minute")
+      ->check(CLI::Range(1, 1000000));
+  add("sign_ups_per_hour_per_ip", config.sign_ups_per_hour_per_ip,
+      "Sign-ups per client address per hour")
+      ->check(CLI::Range(1, 1000000));
   app.add_option("--config", config_path, "TOML file with any of the settings above")
       ->envname("BRANDOS_CONFIG");
 
@@ -166,6 +186,15 @@ int main(int argc, char** argv) {
                  "\"");
   if (data_dir.empty()) config_error("--data-dir (BRANDOS_DATA_DIR) must not be empty");
   config.data_dir = data_dir;
+  if (!config.jwt_keys.empty()) {
+    try {
+      brandos::app::validate_signing_keys(config.jwt_keys);
+    } catch (const std::exception& e) {
+      config_error(std::string("--jwt-keys (BRANDOS_JWT_KEYS): ") + e.what());
+    }
+  } else if (config.environment == "production") {
+    config_error("--jwt-keys (BRANDOS_JWT_KEYS) is required with BRANDOS_ENV=production");
+  }
   config.pg_bin_dir = pg_bin_dir;
   config.db_statement_timeout = std::chrono::milliseconds(statement_timeout_ms);
   config.db_acquire_timeout = std::chrono::milliseconds(acquire_timeout_ms);

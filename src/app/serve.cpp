@@ -11,18 +11,25 @@
 
 #include "api/health_routes.hpp"
 #include "api/http_server.hpp"
+#include "api/identity_routes.hpp"
 #include "api/middleware.hpp"
 #include "api/problem.hpp"
 #include "app/request_observer.hpp"
+#include "app/signing_keys.hpp"
 #include "application/check_readiness.hpp"
+#include "infrastructure/crypto/argon2_password_hasher.hpp"
+#include "infrastructure/crypto/jwt_token_service.hpp"
 #include "infrastructure/crypto/random.hpp"
 #include "infrastructure/embedded_pg/cluster.hpp"
+#include "infrastructure/local/in_process_rate_limiter.hpp"
 #include "infrastructure/observability/log.hpp"
 #include "infrastructure/observability/metrics.hpp"
 #include "infrastructure/observability/process_metrics.hpp"
 #include "infrastructure/postgres/database_probe.hpp"
+#include "infrastructure/postgres/identity_repository.hpp"
 #include "infrastructure/postgres/migration.hpp"
 #include "infrastructure/postgres/pool.hpp"
+#include "infrastructure/security/zxcvbn_password_strength.hpp"
 
 namespace brandos::app {
 
@@ -91,6 +98,16 @@ struct Worker {
   std::unique_ptr<pg::Pool> pool;
   std::unique_ptr<pg::DatabaseProbe> probe;
   std::unique_ptr<application::CheckReadiness> readiness;
+  std::unique_ptr<pg::IdentityRepository> identity_repository;
+  std::unique_ptr<application::IdentityDependencies> identity;
+  std::unique_ptr<application::SignUp> sign_up;
+  std::unique_ptr<application::Login> login;
+  std::unique_ptr<application::RefreshSession> refresh;
+  std::unique_ptr<application::Logout> logout;
+  std::unique_ptr<application::Authenticate> authenticate;
+  std::unique_ptr<application::ManageUsers> users;
+  std::unique_ptr<application::ListAuditEvents> audit;
+  std::unique_ptr<api::IdentityApi> identity_api;
   std::unique_ptr<api::HttpApplication> app;
   std::unique_ptr<api::HttpServer> server;
   std::unique_ptr<api::HttpApplication> admin_app;  // first worker only
@@ -137,6 +154,29 @@ int serve(const Config& config) {
 
   crypto::SodiumIdGenerator ids;
   RequestObserver observer(registry, config.access_log);
+
+  // Shared by all I/O threads (each is thread-safe).
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  crypto::Argon2PasswordHasher hasher(config.hash_threads > 0 ? config.hash_threads : cores);
+  security::ZxcvbnPasswordStrength strength;
+  crypto::TokenSettings token_settings;
+  token_settings.keys = load_signing_keys(config.jwt_keys, config.data_dir);
+  token_settings.issuer = config.jwt_issuer;
+  token_settings.audience = config.jwt_audience;
+  crypto::JwtTokenService tokens(token_settings);
+  local::InProcessRateLimiter limiter;
+  // Verified when a login names an unknown tenant or user, so those take as long as a wrong
+  // password.
+  std::array<std::uint8_t, 32> decoy_secret{};
+  ids.fill_random(decoy_secret);
+  const std::string decoy_hash = crypto::Argon2PasswordHasher::hash_now(
+      std::string(reinterpret_cast<const char*>(decoy_secret.data()), decoy_secret.size()));
+  api::IdentityLimits identity_limits;
+  identity_limits.requests_per_tenant = {config.tenant_requests_per_minute,
+                                         std::chrono::minutes(1)};
+  identity_limits.login_per_ip = {config.login_attempts_per_minute_per_ip, std::chrono::minutes(1)};
+  identity_limits.sign_up_per_ip = {config.sign_ups_per_hour_per_ip, std::chrono::hours(1)};
+  const std::vector<std::string> trusted_proxies = split_list(config.trusted_proxies);
   std::atomic<int> open_connections{0};
   api::ServerLimits limits;
   limits.read_timeout = config.read_timeout;
@@ -169,10 +209,27 @@ int serve(const Config& config) {
       w->readiness = std::make_unique<application::CheckReadiness>(
           std::vector<application::DependencyProbe*>{w->probe.get()});
 
+      w->identity_repository = std::make_unique<pg::IdentityRepository>(*w->pool, ids);
+      w->identity =
+          std::make_unique<application::IdentityDependencies>(application::IdentityDependencies{
+              *w->identity_repository, hasher, strength, tokens, limiter, ids});
+      w->sign_up = std::make_unique<application::SignUp>(*w->identity);
+      w->login = std::make_unique<application::Login>(*w->identity, decoy_hash);
+      w->refresh = std::make_unique<application::RefreshSession>(*w->identity);
+      w->logout = std::make_unique<application::Logout>(*w->identity);
+      w->authenticate = std::make_unique<application::Authenticate>(*w->identity);
+      w->users = std::make_unique<application::ManageUsers>(*w->identity);
+      w->audit = std::make_unique<application::ListAuditEvents>(*w->identity);
+      w->identity_api = std::make_unique<api::IdentityApi>(api::IdentityApi{
+          *w->sign_up, *w->login, *w->refresh, *w->logout, *w->authenticate, *w->users, *w->audit,
+          *w->identity_repository, limiter, identity_limits});
+
       auto router = std::make_shared<api::Router>();
       api::add_health_routes(*router, *w->readiness);
-      w->app = std::make_unique<api::HttpApplication>(router, std::vector<api::Middleware>{}, ids,
-                                                      &observer);
+      api::add_identity_routes(*router, *w->identity_api);
+      w->app = std::make_unique<api::HttpApplication>(
+          router, std::vector<api::Middleware>{api::authentication(*w->identity_api)}, ids,
+          &observer, trusted_proxies);
       w->server = std::make_unique<api::HttpServer>(
           *w->io, [app = w->app.get()](api::HttpRequest& r) { return app->handle(r); },
           make_protocol_error_renderer(ids), limits, open_connections);
@@ -283,6 +340,7 @@ int serve(const Config& config) {
   guards.clear();
   for (auto& w : workers) w->io->stop();
   for (auto& w : workers) w->thread.join();
+  hasher.shut_down();
   for (auto& w : workers) {
     // Coroutines abandoned past the shutdown bound still hold connections and sockets: the pool
     // closes those connections as the io_context destroys the coroutines, and the io_context

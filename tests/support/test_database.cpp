@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 
 #include "infrastructure/embedded_pg/cluster.hpp"
 #include "infrastructure/postgres/migration.hpp"
@@ -35,6 +36,9 @@ struct SharedCluster {
     }
     cluster = std::make_unique<embedded_pg::Cluster>(opts);
     cluster->start();
+    // A shared cluster already has its template (brandos_test_cluster made it); connecting to
+    // the template here would make concurrent CREATE DATABASE ... TEMPLATE calls fail.
+    if (private_dir.empty()) return;
     ensure_template(*cluster);
   }
   ~SharedCluster() {
@@ -105,8 +109,20 @@ TestDatabase create_test_database() {
   auto& c = *shared().cluster;
   const std::string name = unique_name("t");
   // FILE_COPY: for a database this small, copying the files beats WAL-logging every block.
-  run_sql(c.superuser_conninfo(), "CREATE DATABASE " + name + " TEMPLATE " + kTemplate +
-                                      " OWNER brandos_owner STRATEGY FILE_COPY");
+  // Cloning fails while anyone is connected to the template (another process briefly checking
+  // it): retry a few times.
+  for (int attempt = 0;; ++attempt) {
+    try {
+      run_sql(c.superuser_conninfo(), "CREATE DATABASE " + name + " TEMPLATE " + kTemplate +
+                                          " OWNER brandos_owner STRATEGY FILE_COPY");
+      break;
+    } catch (const std::runtime_error& e) {
+      if (attempt >= 50 ||
+          std::string(e.what()).find("being accessed by other users") == std::string::npos)
+        throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
   grant_like_production(c, name);
   return describe(c, name);
 }

@@ -1,7 +1,9 @@
 #include "infrastructure/embedded_pg/cluster.hpp"
 
+#include <fcntl.h>
 #include <libpq-fe.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +13,7 @@
 #include <regex>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
 
 namespace brandos::embedded_pg {
 
@@ -66,6 +69,23 @@ Cluster::~Cluster() {
     } catch (...) {  // a destructor reports nothing; stop() failures are logged by pg_ctl
     }
   }
+  if (lock_fd_ >= 0) close(lock_fd_);
+}
+
+// One managing process per cluster: a second brandos on the same data directory (or a restart
+// while the previous process is still shutting its database down) waits for the first to let
+// go, instead of adopting a server that is about to stop.
+void Cluster::lock_data_dir() {
+  const fs::path lock = cluster_dir_ / "brandos.lock";
+  lock_fd_ = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd_ < 0)
+    throw std::system_error(errno, std::generic_category(), "open " + lock.string());
+  for (int i = 0; i < 300; ++i) {
+    if (flock(lock_fd_, LOCK_EX | LOCK_NB) == 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  throw std::runtime_error("another brandos process is using " + cluster_dir_.string() +
+                           " (waited 30 s for it to stop)");
 }
 
 void Cluster::prepare_directory(const fs::path& dir) {
@@ -185,6 +205,7 @@ bool Cluster::running() const {
 
 void Cluster::start() {
   locate();
+  if (!options_.keep_running) lock_data_dir();
   if (!fs::exists(pgdata_ / "PG_VERSION")) initdb();
   prepare_directory(socket_dir_);
   std::string conf = "# Written by brandos at every start; edit postgresql.conf instead.\n";
@@ -199,14 +220,14 @@ void Cluster::start() {
     throw std::system_error(errno, std::generic_category(), "chown brandos.conf");
 
   clear_stale_pid_file();
-  if (!running()) {
-    pg_ctl("start", true);
-    started_by_us_ = true;
-  } else {
-    // A server of ours outlived a crashed brandos: adopt it and stop it when we stop.
-    started_by_us_ = true;
-  }
-  bootstrap_roles();
+  const bool start_now = !running();
+  if (start_now) pg_ctl("start", true);
+  // Started now, or a server of ours that outlived a crashed brandos (adopted): either way we
+  // stop it when we stop, unless asked to keep it running.
+  started_by_us_ = true;
+  // Processes that only attach to a server another process manages (test runs) leave the roles
+  // alone: concurrent catalog updates from many of them would conflict.
+  if (start_now || !options_.keep_running) bootstrap_roles();
 }
 
 void Cluster::stop() {
@@ -244,7 +265,9 @@ void Cluster::bootstrap_roles() {
       CREATE ROLE brandos_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION;
     END IF;
     -- The owner answers the pre-tenant lookups (SECURITY DEFINER functions) across tenants.
-    ALTER ROLE brandos_owner BYPASSRLS;
+    IF NOT (SELECT rolbypassrls FROM pg_roles WHERE rolname = 'brandos_owner') THEN
+      ALTER ROLE brandos_owner BYPASSRLS;
+    END IF;
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'brandos_app') THEN
       CREATE ROLE brandos_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS
         NOINHERIT;

@@ -70,6 +70,8 @@ class Cluster {
   std::filesystem::path socket_dir_;
   std::filesystem::path log_file_;
   std::optional<SystemUser> run_as_;
+  void lock_data_dir();
+  int lock_fd_ = -1;  // flock held while this process manages the cluster
   bool started_by_us_ = false;
   bool initialised_now_ = false;
 };

@@ -1,0 +1,361 @@
+#include "api/identity_routes.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <boost/url/decode_view.hpp>
+#include <boost/url/parse_query.hpp>
+#include <charconv>
+
+#include "api/cursor.hpp"
+#include "api/failure_response.hpp"
+#include "api/json_body.hpp"
+#include "api/json_fields.hpp"
+#include "api/problem.hpp"
+
+namespace brandos::api {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using application::FieldIssue;
+
+namespace {
+
+json::object user_json(const application::UserRecord& u) {
+  return {{"id", u.id.to_string()},
+          {"email", u.email},
+          {"name", u.name},
+          {"role", domain::to_string(u.role)},
+          {"created_at", u.created_at}};
+}
+
+json::object tenant_json(const application::TenantRecord& t) {
+  return {
+      {"id", t.id.to_string()}, {"name", t.name}, {"slug", t.slug}, {"created_at", t.created_at}};
+}
+
+HttpResponse json_ok(int status, const json::value& v) {
+  return json_response(status, json::serialize(v));
+}
+
+application::RequestOrigin origin_of(const RequestContext& ctx) {
+  return {ctx.client_ip, ctx.request_id};
+}
+
+HttpResponse validation_problem(const RequestContext& ctx, std::vector<FieldIssue> issues) {
+  return render_failure(application::failures::validation(std::move(issues)), ctx);
+}
+
+// Parses the body as a JSON object or renders why not (415 / 400).
+std::variant<json::object, HttpResponse> body_of(const RequestContext& ctx) {
+  auto parsed = parse_json_object(ctx.request);
+  if (auto* p = std::get_if<Problem>(&parsed))
+    return render_problem(*p, ctx.request.path, ctx.request_id);
+  return std::move(std::get<json::object>(parsed));
+}
+
+void add_rate_headers(HttpResponse& r, const application::RateLimit& limit,
+                      const application::RateDecision& d) {
+  r.set_header("RateLimit-Policy",
+               std::to_string(limit.limit) + ";w=" + std::to_string(limit.window.count()));
+  r.set_header("RateLimit", "limit=" + std::to_string(limit.limit) +
+                                ", remaining=" + std::to_string(d.remaining) +
+                                ", reset=" + std::to_string(d.reset_seconds));
+}
+
+// Counts one request against `limit` for `key`; a 429 response if over it.
+std::optional<HttpResponse> over_limit(const IdentityApi& api, const RequestContext& ctx,
+                                       const std::string& key,
+                                       const application::RateLimit& limit) {
+  const auto d = api.limiter.hit(key, limit);
+  if (d.allowed) return std::nullopt;
+  HttpResponse r = render_failure(application::failures::rate_limited(d.reset_seconds), ctx);
+  add_rate_headers(r, limit, d);
+  return r;
+}
+
+struct Page {
+  std::optional<domain::Uuid> after;
+  int limit = 20;
+  std::optional<std::string> action;
+};
+
+// limit (1..100, else 422) and cursor (opaque, else 400) from the query string.
+std::variant<Page, HttpResponse> page_of(const RequestContext& ctx, std::string_view list) {
+  Page page;
+  auto params = boost::urls::parse_query(ctx.request.query);
+  if (!params)
+    return render_problem(problems::bad_request("The query string is malformed."), ctx.request.path,
+                          ctx.request_id);
+  for (const auto& encoded : *params) {
+    const auto key_view = *encoded.key;
+    const auto value_view = *encoded.value;
+    const std::string key(key_view.begin(), key_view.end());
+    const std::string value(value_view.begin(), value_view.end());
+    if (key == "limit") {
+      int v = 0;
+      const auto r = std::from_chars(value.data(), value.data() + value.size(), v);
+      if (r.ec != std::errc() || r.ptr != value.data() + value.size() || v < 1 || v > 100)
+        return validation_problem(ctx, {{"limit", "must be an integer from 1 to 100"}});
+      page.limit = v;
+    } else if (key == "cursor") {
+      page.after = decode_cursor(value, list, ctx.principal->tenant_id);
+      if (!page.after)
+        return render_problem(
+            problems::bad_request("The cursor is malformed or belongs to another list."),
+            ctx.request.path, ctx.request_id);
+    } else if (key == "action" && list == "audit") {
+      page.action = value;
+    }
+  }
+  return page;
+}
+
+template <class T, class ToJson>
+HttpResponse list_response(const RequestContext& ctx, std::string_view list, std::vector<T> items,
+                           int limit, ToJson to_json) {
+  json::array data;
+  std::optional<domain::Uuid> next;
+  if (static_cast<int>(items.size()) > limit) {
+    items.resize(limit);
+    next = items.back().id;
+  }
+  for (const auto& i : items) data.push_back(to_json(i));
+  json::object body{{"data", std::move(data)}};
+  body["next_cursor"] = next ? json::value(encode_cursor(list, ctx.principal->tenant_id, *next))
+                             : json::value(nullptr);
+  return json_ok(200, body);
+}
+
+std::optional<domain::Uuid> id_param(const RequestContext& ctx) {
+  return domain::Uuid::parse(ctx.param("id"));
+}
+
+HttpResponse tokens_json(const application::TokenPair& t) {
+  HttpResponse r = json_ok(200, json::object{{"access_token", t.access.token},
+                                             {"token_type", "Bearer"},
+                                             {"expires_in", t.access.expires_in_seconds},
+                                             {"refresh_token", t.refresh_token}});
+  r.set_header("Cache-Control", "no-store");
+  return r;
+}
+
+// API.md: everything needs a bearer token except sign-up, /v1/auth/* and /health/*.
+bool is_public(const RequestContext& ctx) {
+  return ctx.route.starts_with("/health/") || ctx.route.starts_with("/v1/auth/") ||
+         (ctx.route == "/v1/tenants" && ctx.request.method == Method::post);
+}
+
+}  // namespace
+
+Middleware authentication(const IdentityApi& api) {
+  return [&api](RequestContext& ctx, const Next& next) -> asio::awaitable<HttpResponse> {
+    if (is_public(ctx)) co_return co_await next(ctx);
+    const auto header = ctx.request.header("Authorization");
+    if (!header || header->size() < 8 || !iequals(header->substr(0, 7), "Bearer "))
+      co_return render_failure(application::failures::unauthorized("A bearer token is required."),
+                               ctx);
+    auto principal = co_await api.authenticate(header->substr(7));
+    if (!principal) co_return render_failure(principal.error(), ctx);
+    ctx.principal = std::move(*principal);
+    const auto& limit = api.limits.requests_per_tenant;
+    const auto d = api.limiter.hit("tenant:" + ctx.principal->tenant_id.to_string(), limit);
+    if (!d.allowed) {
+      HttpResponse r = render_failure(application::failures::rate_limited(d.reset_seconds), ctx);
+      add_rate_headers(r, limit, d);
+      co_return r;
+    }
+    HttpResponse r = co_await next(ctx);
+    add_rate_headers(r, limit, d);
+    co_return r;
+  };
+}
+
+void add_identity_routes(Router& router, const IdentityApi& api) {
+  router.add(Method::post, "/v1/tenants",
+             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+               if (auto limited =
+                       over_limit(api, ctx, "sign-up:" + ctx.client_ip, api.limits.sign_up_per_ip))
+                 co_return *limited;
+               auto body = body_of(ctx);
+               if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
+               std::vector<FieldIssue> issues;
+               JsonFields f(std::get<json::object>(body), issues);
+               application::SignUpCommand c;
+               c.name = f.required_string("name").value_or("");
+               c.slug = f.required_string("slug").value_or("");
+               if (const json::object* owner = f.required_object("owner")) {
+                 JsonFields o(*owner, issues, "owner.");
+                 c.owner_email = o.required_string("email").value_or("");
+                 c.owner_password = o.required_string("password").value_or("");
+                 c.owner_name = o.required_string("name").value_or("");
+                 o.finish();
+               }
+               f.finish();
+               if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
+               c.origin = origin_of(ctx);
+               auto result = co_await api.sign_up(std::move(c));
+               if (!result) co_return render_failure(result.error(), ctx);
+               co_return json_ok(201, json::object{{"tenant", tenant_json(result->first)},
+                                                   {"user", user_json(result->second)}});
+             });
+
+  router.add(
+      Method::post, "/v1/auth/login", [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+        if (auto limited = over_limit(api, ctx, "login:" + ctx.client_ip, api.limits.login_per_ip))
+          co_return *limited;
+        auto body = body_of(ctx);
+        if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
+        std::vector<FieldIssue> issues;
+        JsonFields f(std::get<json::object>(body), issues);
+        application::LoginCommand c;
+        c.tenant_slug = f.required_string("tenant").value_or("");
+        c.email = f.required_string("email").value_or("");
+        c.password = f.required_string("password").value_or("");
+        f.finish();
+        if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
+        c.origin = origin_of(ctx);
+        auto result = co_await api.login(std::move(c));
+        if (!result) co_return render_failure(result.error(), ctx);
+        co_return tokens_json(*result);
+      });
+
+  router.add(Method::post, "/v1/auth/refresh",
+             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+               auto body = body_of(ctx);
+               if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
+               std::vector<FieldIssue> issues;
+               JsonFields f(std::get<json::object>(body), issues);
+               auto token = f.required_string("refresh_token");
+               f.finish();
+               if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
+               auto result = co_await api.refresh(std::move(*token), origin_of(ctx));
+               if (!result) co_return render_failure(result.error(), ctx);
+               co_return tokens_json(*result);
+             });
+
+  router.add(Method::post, "/v1/auth/logout",
+             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+               auto body = body_of(ctx);
+               if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
+               std::vector<FieldIssue> issues;
+               JsonFields f(std::get<json::object>(body), issues);
+               auto token = f.required_string("refresh_token");
+               f.finish();
+               if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
+               auto result = co_await api.logout(std::move(*token), origin_of(ctx));
+               if (!result) co_return render_failure(result.error(), ctx);
+               HttpResponse r;
+               r.status = 204;
+               co_return r;
+             });
+
+  router.add(Method::get, "/v1/me", [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+    const auto& p = *ctx.principal;
+    auto user = co_await api.users.get(p, p.user_id);
+    if (!user) co_return render_failure(user.error(), ctx);
+    auto tenant = co_await api.repository.tenant(p.tenant_id);
+    if (!tenant) co_return render_failure(tenant.error(), ctx);
+    json::array permissions;
+    for (auto& name : domain::permission_names(p.role)) permissions.emplace_back(name);
+    co_return json_ok(200, json::object{{"user", user_json(*user)},
+                                        {"tenant", tenant_json(*tenant)},
+                                        {"permissions", std::move(permissions)}});
+  });
+
+  router.add(
+      Method::post, "/v1/users", [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+        auto body = body_of(ctx);
+        if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
+        std::vector<FieldIssue> issues;
+        JsonFields f(std::get<json::object>(body), issues);
+        application::CreateUserCommand c;
+        c.email = f.required_string("email").value_or("");
+        c.name = f.required_string("name").value_or("");
+        c.password = f.required_string("password").value_or("");
+        c.role = f.required_string("role").value_or("");
+        f.finish();
+        if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
+        auto result = co_await api.users.create(*ctx.principal, std::move(c), origin_of(ctx));
+        if (!result) co_return render_failure(result.error(), ctx);
+        co_return json_ok(201, user_json(*result));
+      });
+
+  router.add(Method::get, "/v1/users",
+             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+               auto page = page_of(ctx, "users");
+               if (auto* r = std::get_if<HttpResponse>(&page)) co_return std::move(*r);
+               const Page& pg = std::get<Page>(page);
+               auto result = co_await api.users.list(*ctx.principal, pg.after, pg.limit);
+               if (!result) co_return render_failure(result.error(), ctx);
+               co_return list_response(ctx, "users", std::move(*result), pg.limit, user_json);
+             });
+
+  router.add(Method::get, "/v1/users/{id}",
+             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+               const auto id = id_param(ctx);
+               if (!id) co_return render_failure(application::failures::not_found(), ctx);
+               auto result = co_await api.users.get(*ctx.principal, *id);
+               if (!result) co_return render_failure(result.error(), ctx);
+               co_return json_ok(200, user_json(*result));
+             });
+
+  router.add(Method::patch, "/v1/users/{id}",
+             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+               const auto id = id_param(ctx);
+               if (!id) co_return render_failure(application::failures::not_found(), ctx);
+               auto body = body_of(ctx);
+               if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
+               std::vector<FieldIssue> issues;
+               JsonFields f(std::get<json::object>(body), issues);
+               application::UserPatch patch{f.optional_string("name"), f.optional_string("role")};
+               f.finish();
+               if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
+               auto result =
+                   co_await api.users.update(*ctx.principal, *id, std::move(patch), origin_of(ctx));
+               if (!result) co_return render_failure(result.error(), ctx);
+               co_return json_ok(200, user_json(*result));
+             });
+
+  router.add(Method::del, "/v1/users/{id}",
+             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+               const auto id = id_param(ctx);
+               if (!id) co_return render_failure(application::failures::not_found(), ctx);
+               auto result = co_await api.users.remove(*ctx.principal, *id, origin_of(ctx));
+               if (!result) co_return render_failure(result.error(), ctx);
+               HttpResponse r;
+               r.status = 204;
+               co_return r;
+             });
+
+  router.add(Method::get, "/v1/audit-events",
+             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+               auto page = page_of(ctx, "audit");
+               if (auto* r = std::get_if<HttpResponse>(&page)) co_return std::move(*r);
+               const Page& pg = std::get<Page>(page);
+               auto result = co_await api.audit(*ctx.principal, pg.action, pg.after, pg.limit);
+               if (!result) co_return render_failure(result.error(), ctx);
+               co_return list_response(ctx, "audit", std::move(*result), pg.limit,
+                                       [](const application::AuditRecord& a) {
+                                         auto opt = [](const std::optional<std::string>& s) {
+                                           return s ? json::value(*s) : json::value(nullptr);
+                                         };
+                                         boost::system::error_code ec;
+                                         json::value details = json::parse(a.details_json, ec);
+                                         if (ec) details = json::object{};
+                                         return json::object{
+                                             {"id", a.id.to_string()},
+                                             {"occurred_at", a.occurred_at},
+                                             {"actor_user_id", opt(a.actor_user_id)},
+                                             {"action", a.action},
+                                             {"target_type", opt(a.target_type)},
+                                             {"target_id", opt(a.target_id)},
+                                             {"ip", opt(a.ip)},
+                                             {"request_id", opt(a.request_id)},
+                                             {"outcome", a.outcome},
+                                             {"details", std::move(details)}};
+                                       });
+             });
+}
+
+}  // namespace brandos::api

@@ -1,0 +1,35 @@
+#pragma once
+// Strict reading of a JSON request object: typed getters that record a field issue (422) instead
+// of throwing, and finish() that rejects every field nobody asked for (API.md: unknown fields
+// are 422, never silently ignored).
+#include <boost/json/object.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "application/failure.hpp"
+
+namespace brandos::api {
+
+class JsonFields {
+ public:
+  // `path` prefixes field names in issues ("owner." for a nested object).
+  JsonFields(const boost::json::object& object, std::vector<application::FieldIssue>& issues,
+             std::string path = "");
+
+  std::optional<std::string> required_string(std::string_view key);
+  std::optional<std::string> optional_string(std::string_view key);
+  const boost::json::object* required_object(std::string_view key);
+  // Reports every key that was not read.
+  void finish();
+
+ private:
+  const boost::json::value* find(std::string_view key);
+  const boost::json::object& object_;
+  std::vector<application::FieldIssue>& issues_;
+  std::string path_;
+  std::set<std::string, std::less<>> read_;
+};
+
+}  // namespace brandos::api

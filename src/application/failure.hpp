@@ -1,0 +1,46 @@
+#pragma once
+// Expected failures of use cases, in business terms; the API layer maps each code to one HTTP
+// status and problem type. Details are safe to show to the caller.
+#include <expected>
+#include <string>
+#include <vector>
+
+namespace brandos::application {
+
+enum class FailureCode {
+  validation,    // 422
+  unauthorized,  // 401
+  forbidden,     // 403
+  not_found,     // 404
+  conflict,      // 409
+  rate_limited,  // 429
+  unavailable,   // 503: a dependency is down
+};
+
+struct FieldIssue {
+  std::string field;
+  std::string message;
+};
+
+struct Failure {
+  FailureCode code;
+  std::string slug;  // problem type slug: "validation-failed", "email-taken"...
+  std::string detail;
+  std::vector<FieldIssue> fields;
+  int retry_after_seconds = 0;
+};
+
+template <class T>
+using Outcome = std::expected<T, Failure>;
+
+namespace failures {
+Failure validation(std::vector<FieldIssue> fields);
+Failure unauthorized(std::string detail = "Missing or invalid credentials.");
+Failure forbidden(std::string detail = "Your role does not allow this.");
+Failure not_found();
+Failure conflict(std::string slug, std::string detail);
+Failure rate_limited(int retry_after_seconds);
+Failure unavailable();
+}  // namespace failures
+
+}  // namespace brandos::application

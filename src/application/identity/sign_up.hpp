@@ -1,0 +1,26 @@
+#pragma once
+// POST /v1/tenants: a brand signs up; its first user becomes the owner.
+#include "application/identity/dependencies.hpp"
+
+namespace brandos::application {
+
+struct SignUpCommand {
+  std::string name;
+  std::string slug;
+  std::string owner_email;
+  std::string owner_password;
+  std::string owner_name;
+  RequestOrigin origin;
+};
+
+class SignUp {
+ public:
+  explicit SignUp(const IdentityDependencies& deps) : deps_(deps) {}
+  boost::asio::awaitable<Outcome<std::pair<TenantRecord, UserRecord>>> operator()(
+      SignUpCommand command) const;
+
+ private:
+  const IdentityDependencies& deps_;
+};
+
+}  // namespace brandos::application
