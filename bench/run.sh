@@ -31,13 +31,18 @@ trap cleanup EXIT
 port=18080
 admin=19464
 build/brandos serve --data-dir "$work/data" --listen 127.0.0.1:$port --admin-listen 127.0.0.1:$admin \
-  --db-pool-size $((conns / threads)) --threads $threads --login-attempts-per-minute-per-ip 10000000 \
-  --tenant-requests-per-minute 10000000 >"$work/server.log" 2>&1 &
+  --db-pool-size $((conns / threads)) --threads $threads --login-attempts-per-minute-per-ip 1000000 \
+  --tenant-requests-per-minute 1000000 >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 600); do
   curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
   sleep 0.1
 done
+if ! curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; then
+  echo "brandos did not become ready:" >&2
+  cat "$work/server.log" >&2
+  exit 1
+fi
 sock=$(grep -o '"cluster_dir":"[^"]*"' "$work/server.log" | head -1 | sed 's/.*:"\(.*\)"/\1/')/run
 pgbench=$(ls -d /usr/lib/postgresql/*/bin/pgbench | sort -V | tail -1)
 

@@ -487,6 +487,29 @@ TEST_F(IdentityTest, UsersAreListedNewestFirstWithCursors) {
   EXPECT_EQ(api().get("/v1/users?cursor=" + cursor, other.owner_token).status, 400);
 }
 
+TEST_F(IdentityTest, CreatingAUserValidatesAndRefusesATakenEmail) {
+  const Tenant t = sign_up();
+  const json::object user{{"email", "Dup@" + t.slug + ".test"},
+                          {"name", "D"},
+                          {"password", kPassword},
+                          {"role", "staff"}};
+  ASSERT_EQ(api().post("/v1/users", user, t.owner_token).status, 201);
+  auto dup = api().post("/v1/users", user, t.owner_token);  // e-mails compare case-insensitively
+  EXPECT_EQ(dup.status, 409);
+  EXPECT_EQ(str(dup.body, "type"), "https://brandos.dev/problems/email-taken");
+  auto bad = api().post("/v1/users",
+                        json::object{{"email", "x@" + t.slug + ".test"},
+                                     {"name", "D"},
+                                     {"password", "Password2024"},
+                                     {"role", "chief"}},
+                        t.owner_token);
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_EQ(bad.body.at("errors").as_array().size(), 2u);  // password and role
+  // The same e-mail in another tenant is fine.
+  const Tenant other = sign_up();
+  EXPECT_EQ(api().post("/v1/users", user, other.owner_token).status, 201);
+}
+
 TEST_F(IdentityTest, AuditLogIsForAdminsAndFilters) {
   const Tenant t = sign_up();
   auto [manager_id, manager_token] = add_user(t, "manager");
