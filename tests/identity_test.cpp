@@ -9,6 +9,7 @@
 #include <random>
 #include <set>
 
+#include "support/api_client.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
 
@@ -16,7 +17,6 @@ namespace brandos::testing {
 namespace {
 
 namespace json = boost::json;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 constexpr const char* kKeyBase64 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";  // 32 bytes
 const std::vector<unsigned char> kKey = [] {
@@ -24,58 +24,6 @@ const std::vector<unsigned char> kKey = [] {
   for (int i = 0; i < 32; ++i) k[i] = static_cast<unsigned char>(i);
   return k;
 }();
-
-struct Response {
-  int status = 0;
-  json::value body;
-  RawResponse raw;
-};
-
-class Client {
- public:
-  explicit Client(unsigned short port) : port_(port) {}
-  Response call(const std::string& method, const std::string& path,
-                const json::value* body = nullptr, const std::string& token = "",
-                Headers extra = {}) {
-    Headers h = std::move(extra);
-    if (!token.empty()) h.emplace_back("Authorization", "Bearer " + token);
-    std::string payload;
-    if (body) {
-      h.emplace_back("Content-Type", "application/json");
-      payload = json::serialize(*body);
-    }
-    auto r = http_request(port_, method, path, h, payload);
-    EXPECT_TRUE(r) << method << " " << path;
-    Response out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = *r;
-    boost::system::error_code ec;
-    if (!r->body.empty()) out.body = json::parse(r->body, ec);
-    return out;
-  }
-  Response post(const std::string& path, const json::value& body, const std::string& token = "",
-                Headers extra = {}) {
-    return call("POST", path, &body, token, std::move(extra));
-  }
-  Response get(const std::string& path, const std::string& token) {
-    return call("GET", path, nullptr, token);
-  }
-  Response patch(const std::string& path, const json::value& body, const std::string& token) {
-    return call("PATCH", path, &body, token);
-  }
-  Response del(const std::string& path, const std::string& token) {
-    return call("DELETE", path, nullptr, token);
-  }
-
- private:
-  unsigned short port_;
-};
-
-std::string str(const json::value& v, const char* key) {
-  if (!v.is_object() || !v.as_object().contains(key) || !v.at(key).is_string()) return "";
-  return std::string(v.at(key).as_string());
-}
 
 const char* kPassword = "violet harbour tangent 42";
 
@@ -99,7 +47,7 @@ class IdentityTest : public ::testing::Test {
     delete server_;
     server_ = nullptr;
   }
-  Client api() { return Client(server_->process.port()); }
+  ApiClient api() { return ApiClient(server_->process.port()); }
 
   std::string unique(const std::string& prefix) {
     static int n = 0;
@@ -571,7 +519,7 @@ TEST_F(IdentityTest, NoTenantCanReachAnotherTenantsUsers) {
 TEST(IdentityLimits, TenantTrafficAndSignUpsAreRateLimited) {
   TestServer s({"--tenant-requests-per-minute", "5", "--sign-ups-per-hour-per-ip", "3",
                 "--trusted-proxies", "127.0.0.1"});
-  Client api(s.process.port());
+  ApiClient api(s.process.port());
   auto sign_up = [&](const std::string& slug, const std::string& forwarded_for) {
     return api.post(
         "/v1/tenants",

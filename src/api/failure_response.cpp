@@ -18,6 +18,8 @@ int status_of(FailureCode code) {
       return 404;
     case FailureCode::conflict:
       return 409;
+    case FailureCode::precondition_failed:
+      return 412;
     case FailureCode::rate_limited:
       return 429;
     case FailureCode::unavailable:
@@ -39,6 +41,8 @@ const char* title_of(FailureCode code) {
       return "Not found";
     case FailureCode::conflict:
       return "Conflict";
+    case FailureCode::precondition_failed:
+      return "Precondition failed";
     case FailureCode::rate_limited:
       return "Too many requests";
     case FailureCode::unavailable:

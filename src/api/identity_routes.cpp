@@ -12,6 +12,7 @@
 #include "api/json_body.hpp"
 #include "api/json_fields.hpp"
 #include "api/problem.hpp"
+#include "api/route_support.hpp"
 
 namespace brandos::api {
 
@@ -34,35 +35,6 @@ json::object tenant_json(const application::TenantRecord& t) {
       {"id", t.id.to_string()}, {"name", t.name}, {"slug", t.slug}, {"created_at", t.created_at}};
 }
 
-HttpResponse json_ok(int status, const json::value& v) {
-  return json_response(status, json::serialize(v));
-}
-
-application::RequestOrigin origin_of(const RequestContext& ctx) {
-  return {ctx.client_ip, ctx.request_id};
-}
-
-HttpResponse validation_problem(const RequestContext& ctx, std::vector<FieldIssue> issues) {
-  return render_failure(application::failures::validation(std::move(issues)), ctx);
-}
-
-// Parses the body as a JSON object or renders why not (415 / 400).
-std::variant<json::object, HttpResponse> body_of(const RequestContext& ctx) {
-  auto parsed = parse_json_object(ctx.request);
-  if (auto* p = std::get_if<Problem>(&parsed))
-    return render_problem(*p, ctx.request.path, ctx.request_id);
-  return std::move(std::get<json::object>(parsed));
-}
-
-void add_rate_headers(HttpResponse& r, const application::RateLimit& limit,
-                      const application::RateDecision& d) {
-  r.set_header("RateLimit-Policy",
-               std::to_string(limit.limit) + ";w=" + std::to_string(limit.window.count()));
-  r.set_header("RateLimit", "limit=" + std::to_string(limit.limit) +
-                                ", remaining=" + std::to_string(d.remaining) +
-                                ", reset=" + std::to_string(d.reset_seconds));
-}
-
 // Counts one request against `limit` for `key`; a 429 response if over it.
 std::optional<HttpResponse> over_limit(const IdentityApi& api, const RequestContext& ctx,
                                        const std::string& key,
@@ -72,63 +44,6 @@ std::optional<HttpResponse> over_limit(const IdentityApi& api, const RequestCont
   HttpResponse r = render_failure(application::failures::rate_limited(d.reset_seconds), ctx);
   add_rate_headers(r, limit, d);
   return r;
-}
-
-struct Page {
-  std::optional<domain::Uuid> after;
-  int limit = 20;
-  std::optional<std::string> action;
-};
-
-// limit (1..100, else 422) and cursor (opaque, else 400) from the query string.
-std::variant<Page, HttpResponse> page_of(const RequestContext& ctx, std::string_view list) {
-  Page page;
-  auto params = boost::urls::parse_query(ctx.request.query);
-  if (!params)
-    return render_problem(problems::bad_request("The query string is malformed."), ctx.request.path,
-                          ctx.request_id);
-  for (const auto& encoded : *params) {
-    const auto key_view = *encoded.key;
-    const auto value_view = *encoded.value;
-    const std::string key(key_view.begin(), key_view.end());
-    const std::string value(value_view.begin(), value_view.end());
-    if (key == "limit") {
-      int v = 0;
-      const auto r = std::from_chars(value.data(), value.data() + value.size(), v);
-      if (r.ec != std::errc() || r.ptr != value.data() + value.size() || v < 1 || v > 100)
-        return validation_problem(ctx, {{"limit", "must be an integer from 1 to 100"}});
-      page.limit = v;
-    } else if (key == "cursor") {
-      page.after = decode_cursor(value, list, ctx.principal->tenant_id);
-      if (!page.after)
-        return render_problem(
-            problems::bad_request("The cursor is malformed or belongs to another list."),
-            ctx.request.path, ctx.request_id);
-    } else if (key == "action" && list == "audit") {
-      page.action = value;
-    }
-  }
-  return page;
-}
-
-template <class T, class ToJson>
-HttpResponse list_response(const RequestContext& ctx, std::string_view list, std::vector<T> items,
-                           int limit, ToJson to_json) {
-  json::array data;
-  std::optional<domain::Uuid> next;
-  if (static_cast<int>(items.size()) > limit) {
-    items.resize(limit);
-    next = items.back().id;
-  }
-  for (const auto& i : items) data.push_back(to_json(i));
-  json::object body{{"data", std::move(data)}};
-  body["next_cursor"] = next ? json::value(encode_cursor(list, ctx.principal->tenant_id, *next))
-                             : json::value(nullptr);
-  return json_ok(200, body);
-}
-
-std::optional<domain::Uuid> id_param(const RequestContext& ctx) {
-  return domain::Uuid::parse(ctx.param("id"));
 }
 
 HttpResponse tokens_json(const application::TokenPair& t) {
@@ -333,7 +248,9 @@ void add_identity_routes(Router& router, const IdentityApi& api) {
                auto page = page_of(ctx, "audit");
                if (auto* r = std::get_if<HttpResponse>(&page)) co_return std::move(*r);
                const Page& pg = std::get<Page>(page);
-               auto result = co_await api.audit(*ctx.principal, pg.action, pg.after, pg.limit);
+               std::optional<std::string> action;
+               if (auto it = pg.filters.find("action"); it != pg.filters.end()) action = it->second;
+               auto result = co_await api.audit(*ctx.principal, action, pg.after, pg.limit);
                if (!result) co_return render_failure(result.error(), ctx);
                co_return list_response(ctx, "audit", std::move(*result), pg.limit,
                                        [](const application::AuditRecord& a) {

@@ -47,6 +47,45 @@ const boost::json::object* JsonFields::required_object(std::string_view key) {
   return &v->as_object();
 }
 
+namespace {
+std::optional<std::int64_t> as_integer(const boost::json::value& v) {
+  if (v.is_int64()) return v.as_int64();
+  if (v.is_uint64() && v.as_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
+    return static_cast<std::int64_t>(v.as_uint64());
+  return std::nullopt;
+}
+}  // namespace
+
+std::optional<std::int64_t> JsonFields::required_integer(std::string_view key) {
+  const auto* v = find(key);
+  if (v == nullptr) {
+    issues_.push_back({path_ + std::string(key), "is required"});
+    return std::nullopt;
+  }
+  auto i = as_integer(*v);
+  if (!i) issues_.push_back({path_ + std::string(key), "must be an integer"});
+  return i;
+}
+
+std::optional<std::int64_t> JsonFields::optional_integer(std::string_view key) {
+  const auto* v = find(key);
+  if (v == nullptr) return std::nullopt;
+  auto i = as_integer(*v);
+  if (!i) issues_.push_back({path_ + std::string(key), "must be an integer"});
+  return i;
+}
+
+std::optional<std::optional<std::string>> JsonFields::nullable_string(std::string_view key) {
+  const auto* v = find(key);
+  if (v == nullptr) return std::nullopt;
+  if (v->is_null()) return std::optional<std::string>{};
+  if (!v->is_string()) {
+    issues_.push_back({path_ + std::string(key), "must be a string or null"});
+    return std::nullopt;
+  }
+  return std::optional<std::string>(std::string(v->as_string()));
+}
+
 void JsonFields::finish() {
   for (const auto& kv : object_) {
     if (!read_.contains(std::string_view(kv.key())))

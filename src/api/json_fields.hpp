@@ -3,6 +3,7 @@
 // of throwing, and finish() that rejects every field nobody asked for (API.md: unknown fields
 // are 422, never silently ignored).
 #include <boost/json/object.hpp>
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -21,6 +22,11 @@ class JsonFields {
   std::optional<std::string> required_string(std::string_view key);
   std::optional<std::string> optional_string(std::string_view key);
   const boost::json::object* required_object(std::string_view key);
+  // Integers only (1999, not 19.99 or "1999"), within int64.
+  std::optional<std::int64_t> required_integer(std::string_view key);
+  std::optional<std::int64_t> optional_integer(std::string_view key);
+  // Absent: nullopt. null: an empty inner optional. A string: the string.
+  std::optional<std::optional<std::string>> nullable_string(std::string_view key);
   // Reports every key that was not read.
   void finish();
 

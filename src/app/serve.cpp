@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/catalog_routes.hpp"
 #include "api/health_routes.hpp"
 #include "api/http_server.hpp"
 #include "api/identity_routes.hpp"
@@ -29,6 +30,7 @@
 #include "infrastructure/postgres/identity_repository.hpp"
 #include "infrastructure/postgres/migration.hpp"
 #include "infrastructure/postgres/pool.hpp"
+#include "infrastructure/postgres/product_repository.hpp"
 #include "infrastructure/security/zxcvbn_password_strength.hpp"
 
 namespace brandos::app {
@@ -108,6 +110,8 @@ struct Worker {
   std::unique_ptr<application::ManageUsers> users;
   std::unique_ptr<application::ListAuditEvents> audit;
   std::unique_ptr<api::IdentityApi> identity_api;
+  std::unique_ptr<pg::ProductRepository> product_repository;
+  std::unique_ptr<application::ManageProducts> products;
   std::unique_ptr<api::HttpApplication> app;
   std::unique_ptr<api::HttpServer> server;
   std::unique_ptr<api::HttpApplication> admin_app;  // first worker only
@@ -224,9 +228,13 @@ int serve(const Config& config) {
           *w->sign_up, *w->login, *w->refresh, *w->logout, *w->authenticate, *w->users, *w->audit,
           *w->identity_repository, limiter, identity_limits});
 
+      w->product_repository = std::make_unique<pg::ProductRepository>(*w->pool);
+      w->products = std::make_unique<application::ManageProducts>(*w->product_repository, ids);
+
       auto router = std::make_shared<api::Router>();
       api::add_health_routes(*router, *w->readiness);
       api::add_identity_routes(*router, *w->identity_api);
+      api::add_catalog_routes(*router, *w->products);
       w->app = std::make_unique<api::HttpApplication>(
           router, std::vector<api::Middleware>{api::authentication(*w->identity_api)}, ids,
           &observer, trusted_proxies);

@@ -18,6 +18,12 @@ Failure not_found() {
 Failure conflict(std::string slug, std::string detail) {
   return {FailureCode::conflict, std::move(slug), std::move(detail), {}};
 }
+Failure precondition_failed() {
+  return {FailureCode::precondition_failed,
+          "precondition-failed",
+          "The resource has changed since the version in If-Match.",
+          {}};
+}
 Failure rate_limited(int retry_after_seconds) {
   Failure f{FailureCode::rate_limited, "rate-limited", "Too many requests; retry later.", {}};
   f.retry_after_seconds = retry_after_seconds;

@@ -8,13 +8,14 @@
 namespace brandos::application {
 
 enum class FailureCode {
-  validation,    // 422
-  unauthorized,  // 401
-  forbidden,     // 403
-  not_found,     // 404
-  conflict,      // 409
-  rate_limited,  // 429
-  unavailable,   // 503: a dependency is down
+  validation,           // 422
+  unauthorized,         // 401
+  forbidden,            // 403
+  not_found,            // 404
+  conflict,             // 409
+  precondition_failed,  // 412: If-Match did not match
+  rate_limited,         // 429
+  unavailable,          // 503: a dependency is down
 };
 
 struct FieldIssue {
@@ -39,6 +40,7 @@ Failure unauthorized(std::string detail = "Missing or invalid credentials.");
 Failure forbidden(std::string detail = "Your role does not allow this.");
 Failure not_found();
 Failure conflict(std::string slug, std::string detail);
+Failure precondition_failed();
 Failure rate_limited(int retry_after_seconds);
 Failure unavailable();
 }  // namespace failures

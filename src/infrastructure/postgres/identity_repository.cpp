@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "infrastructure/postgres/tenant_scope.hpp"
 #include "infrastructure/postgres/transaction.hpp"
 
 namespace brandos::pg {
@@ -14,11 +15,10 @@ namespace failures = application::failures;
 namespace {
 
 // RFC 3339 in UTC with milliseconds, the API's timestamp format.
-#define BRANDOS_TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+#define BRANDOS_TS(col) BRANDOS_SQL_TS(col)
 
 constexpr const char* kBegin = "BEGIN";
 constexpr const char* kCommit = "COMMIT";
-constexpr const char* kSetTenant = "SELECT set_config('app.tenant_id', $1, true)";
 constexpr const char* kSetTenantOfSlug =
     "SELECT set_config('app.tenant_id', coalesce(brandos.tenant_id_for_slug($1)::text, ''), true)";
 constexpr const char* kSetTenantOfToken =
@@ -124,20 +124,6 @@ Statement audit_statement(const domain::Uuid& id, const domain::Uuid& tenant,
   return s;
 }
 
-// Database trouble that callers can do something about is "unavailable" (503); anything else is
-// a bug (wrong SQL, missing migration) and goes up as an exception to become a logged 500.
-Failure unexpected_failure(const Error& e) {
-  if (e.unavailable()) return failures::unavailable();
-  throw std::runtime_error(std::string("database: ") + to_string(e.kind) + " " + e.sqlstate + " " +
-                           e.message);
-}
-
-domain::Uuid uuid_at(const Result& r, int row, int col) {
-  auto u = domain::Uuid::parse(r.text(row, col));
-  if (!u) throw std::logic_error("column is not a uuid");
-  return *u;
-}
-
 application::UserRecord user_at(const Result& r, int row) {
   application::UserRecord u;
   u.id = uuid_at(r, row, 0);
@@ -152,31 +138,6 @@ application::UserRecord user_at(const Result& r, int row) {
 application::TenantRecord tenant_at(const Result& r, int row) {
   return {uuid_at(r, row, 0), std::string(r.text(row, 1)), std::string(r.text(row, 2)),
           std::string(r.text(row, 3))};
-}
-
-template <class... S>
-std::vector<Statement> batch_of(S&&... statements) {
-  std::vector<Statement> v;
-  v.reserve(sizeof...(S));
-  (v.push_back(std::forward<S>(statements)), ...);
-  return v;
-}
-
-// BEGIN; set the tenant; the statements; COMMIT: one round trip, one transaction. Returns the
-// statements' results only.
-asio::awaitable<Expected<std::vector<Result>>> in_tenant(Pool& pool, const domain::Uuid& tenant,
-                                                         std::vector<Statement> statements) {
-  std::vector<Statement> batch;
-  batch.reserve(statements.size() + 3);
-  batch.emplace_back(kBegin);
-  batch.emplace_back(kSetTenant, tenant.to_string());
-  for (auto& s : statements) batch.push_back(std::move(s));
-  batch.emplace_back(kCommit);
-  auto r = co_await pool.pipeline(batch);
-  if (!r) co_return r;
-  r->erase(r->begin(), r->begin() + 2);
-  r->pop_back();
-  co_return r;
 }
 
 }  // namespace
