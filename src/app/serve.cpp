@@ -254,6 +254,18 @@ int serve(const Config& config) {
                      co_return r;
                    });
         api::add_health_routes(*admin, *w->readiness);
+        // What the public listener serves, for operators and for the OpenAPI coverage test.
+        admin->add(api::Method::get, "/routes",
+                   [router](api::RequestContext&) -> asio::awaitable<api::HttpResponse> {
+                     std::string body = "[";
+                     for (const auto& r : router->routes()) {
+                       if (body.size() > 1) body += ',';
+                       body += R"({"method":")" + std::string(api::to_string(r.method)) +
+                               R"(","path":")" + r.pattern + R"("})";
+                     }
+                     body += "]";
+                     co_return api::json_response(200, std::move(body));
+                   });
         w->admin_app = std::make_unique<api::HttpApplication>(admin, std::vector<api::Middleware>{},
                                                               ids, nullptr);
         w->admin_server = std::make_unique<api::HttpServer>(
