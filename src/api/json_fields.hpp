@@ -27,6 +27,8 @@ class JsonFields {
   std::optional<std::int64_t> optional_integer(std::string_view key);
   // Absent: nullopt. null: an empty inner optional. A string: the string.
   std::optional<std::optional<std::string>> nullable_string(std::string_view key);
+  // For fields the caller reads itself.
+  void mark_read(std::string_view key) { read_.emplace(key); }
   // Reports every key that was not read.
   void finish();
 

@@ -14,6 +14,7 @@
 #include "api/http_server.hpp"
 #include "api/identity_routes.hpp"
 #include "api/middleware.hpp"
+#include "api/order_routes.hpp"
 #include "api/problem.hpp"
 #include "app/request_observer.hpp"
 #include "app/signing_keys.hpp"
@@ -27,8 +28,10 @@
 #include "infrastructure/observability/metrics.hpp"
 #include "infrastructure/observability/process_metrics.hpp"
 #include "infrastructure/postgres/database_probe.hpp"
+#include "infrastructure/postgres/idempotency_store.hpp"
 #include "infrastructure/postgres/identity_repository.hpp"
 #include "infrastructure/postgres/migration.hpp"
+#include "infrastructure/postgres/order_repository.hpp"
 #include "infrastructure/postgres/pool.hpp"
 #include "infrastructure/postgres/product_repository.hpp"
 #include "infrastructure/security/zxcvbn_password_strength.hpp"
@@ -112,6 +115,10 @@ struct Worker {
   std::unique_ptr<api::IdentityApi> identity_api;
   std::unique_ptr<pg::ProductRepository> product_repository;
   std::unique_ptr<application::ManageProducts> products;
+  std::unique_ptr<pg::OrderRepository> order_repository;
+  std::unique_ptr<pg::IdempotencyStore> idempotency;
+  std::unique_ptr<application::ManageOrders> orders;
+  std::unique_ptr<api::OrderingApi> ordering_api;
   std::unique_ptr<api::HttpApplication> app;
   std::unique_ptr<api::HttpServer> server;
   std::unique_ptr<api::HttpApplication> admin_app;  // first worker only
@@ -231,8 +238,15 @@ int serve(const Config& config) {
       w->product_repository = std::make_unique<pg::ProductRepository>(*w->pool);
       w->products = std::make_unique<application::ManageProducts>(*w->product_repository, ids);
 
+      w->order_repository = std::make_unique<pg::OrderRepository>(*w->pool);
+      w->idempotency = std::make_unique<pg::IdempotencyStore>(*w->pool);
+      w->orders = std::make_unique<application::ManageOrders>(*w->order_repository, ids);
+      w->ordering_api =
+          std::make_unique<api::OrderingApi>(api::OrderingApi{*w->orders, *w->idempotency});
+
       auto router = std::make_shared<api::Router>();
       api::add_health_routes(*router, *w->readiness);
+      api::add_order_routes(*router, *w->ordering_api);
       api::add_identity_routes(*router, *w->identity_api);
       api::add_catalog_routes(*router, *w->products);
       w->app = std::make_unique<api::HttpApplication>(

@@ -1,0 +1,261 @@
+#include "api/order_routes.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "api/json_fields.hpp"
+#include "api/problem.hpp"
+#include "api/route_support.hpp"
+
+namespace brandos::api {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using application::FieldIssue;
+
+namespace {
+
+constexpr std::chrono::seconds kIdempotencyLock{30};
+
+json::object order_json(const application::OrderRecord& o) {
+  json::array items;
+  for (const auto& i : o.items)
+    items.push_back({{"product_id", i.product_id.to_string()},
+                     {"sku", i.sku},
+                     {"name", i.name},
+                     {"quantity", i.quantity},
+                     {"unit_price", i.unit_price},
+                     {"line_total", i.line_total}});
+  return {{"id", o.id.to_string()},
+          {"status", o.status},
+          {"customer_id",
+           o.customer_id ? json::value(o.customer_id->to_string()) : json::value(nullptr)},
+          {"items", std::move(items)},
+          {"total", o.total},
+          {"currency", o.currency},
+          {"paid_amount", o.paid_amount},
+          {"refunded_amount", o.refunded_amount},
+          {"version", o.version},
+          {"created_at", o.created_at},
+          {"updated_at", o.updated_at}};
+}
+
+HttpResponse stored_response(const application::StoredResponse& s) {
+  HttpResponse r;
+  r.status = s.status;
+  r.body = s.body;
+  r.set_header("Content-Type", s.status >= 400 ? "application/problem+json" : "application/json");
+  return r;
+}
+
+// Reads {"customer_id"?, "items": [{"product_id", "quantity"}]}.
+std::optional<application::PlaceOrderCommand> read_order(const json::object& body,
+                                                         std::vector<FieldIssue>& issues) {
+  application::PlaceOrderCommand c;
+  JsonFields f(body, issues);
+  if (auto customer = f.nullable_string("customer_id"); customer && *customer) {
+    c.customer_id = domain::Uuid::parse(**customer);
+    if (!c.customer_id) issues.push_back({"customer_id", "must be a customer id"});
+  }
+  // Items are read by hand (JsonFields has no arrays); marking the key read keeps finish() quiet.
+  const auto* items = body.if_contains("items");
+  f.mark_read("items");
+  f.finish();
+  if (items == nullptr || !items->is_array()) {
+    issues.push_back({"items", "must be an array of {product_id, quantity}"});
+    return std::nullopt;
+  }
+  for (std::size_t k = 0; k < items->as_array().size(); ++k) {
+    const std::string at = "items[" + std::to_string(k) + "]";
+    const auto& item = items->as_array()[k];
+    if (!item.is_object()) {
+      issues.push_back({at, "must be an object"});
+      continue;
+    }
+    JsonFields i(item.as_object(), issues, at + ".");
+    const auto product = i.required_string("product_id");
+    const auto quantity = i.required_integer("quantity");
+    i.finish();
+    const auto id = product ? domain::Uuid::parse(*product) : std::nullopt;
+    if (product && !id) issues.push_back({at + ".product_id", "must be a product id"});
+    if (id && quantity) c.items.push_back({*id, *quantity});
+  }
+  return c;
+}
+
+// Stores a 4xx outcome with the key (replayed to retries); releases the key after a 5xx.
+asio::awaitable<HttpResponse> settle(application::IdempotencyStore& store,
+                                     const application::IdempotencyScope& scope, HttpResponse r) {
+  if (r.status >= 500) {
+    co_await store.release(scope);
+  } else {
+    const application::StoredResponse stored{r.status, r.body};
+    co_await store.complete(scope, stored);
+  }
+  co_return r;
+}
+
+}  // namespace
+
+bool valid_idempotency_key(std::string_view key) {
+  if (key.empty() || key.size() > 255) return false;
+  for (char c : key)
+    if (c < 0x21 || c > 0x7E) return false;
+  return true;
+}
+
+void add_order_routes(Router& router, const OrderingApi& api) {
+  router.add(
+      Method::post, "/v1/orders", [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+        const auto key = ctx.request.header("Idempotency-Key");
+        if (!key || !valid_idempotency_key(*key))
+          co_return render_problem(
+              problems::bad_request(
+                  "Idempotency-Key is required: 1 to 255 visible ASCII characters."),
+              ctx.request.path, ctx.request_id);
+        application::IdempotencyScope scope{
+            ctx.principal->tenant_id, ctx.principal->user_id, "POST /v1/orders", std::string(*key),
+            api.idempotency.fingerprint("POST", ctx.request.path, ctx.request.body)};
+        auto claim = co_await api.idempotency.claim(scope, kIdempotencyLock);
+        if (!claim) co_return render_failure(claim.error(), ctx);
+        switch (claim->result) {
+          case application::ClaimResult::replay: {
+            HttpResponse r = stored_response(*claim->response);
+            r.set_header("Idempotent-Replayed", "true");
+            co_return r;
+          }
+          case application::ClaimResult::in_flight:
+            co_return render_failure(
+                application::failures::conflict(
+                    "idempotency-key-in-use",
+                    "A request with this Idempotency-Key is still being processed; retry shortly."),
+                ctx);
+          case application::ClaimResult::mismatch:
+            co_return render_failure(
+                application::Failure{application::FailureCode::validation,
+                                     "idempotency-key-reused",
+                                     "This Idempotency-Key was used with a different request.",
+                                     {{"Idempotency-Key", "was used with a different request"}}},
+                ctx);
+          case application::ClaimResult::claimed:
+            break;
+        }
+
+        // From here on every 4xx is stored with the key and every 5xx releases it.
+        std::exception_ptr bug;
+        try {
+          auto body = body_of(ctx);
+          if (auto* r = std::get_if<HttpResponse>(&body))
+            co_return co_await settle(api.idempotency, scope, std::move(*r));
+          std::vector<FieldIssue> issues;
+          auto command = read_order(std::get<json::object>(body), issues);
+          if (!issues.empty())
+            co_return co_await settle(api.idempotency, scope,
+                                      validation_problem(ctx, std::move(issues)));
+          const application::RenderOrder render = [](const application::OrderRecord& o) {
+            return application::StoredResponse{201, json::serialize(order_json(o))};
+          };
+          auto placed =
+              co_await api.orders.place(*ctx.principal, std::move(*command), &scope, render);
+          if (!placed)
+            co_return co_await settle(api.idempotency, scope, render_failure(placed.error(), ctx));
+          co_return stored_response(render(*placed));  // the key was completed with the order
+        } catch (...) {
+          bug = std::current_exception();
+        }
+        // A bug (500): let a retry run again rather than hold the key until its lock expires.
+        co_await api.idempotency.release(scope);
+        std::rethrow_exception(bug);
+      });
+
+  router.add(Method::get, "/v1/orders",
+             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+               auto page = page_of(ctx, "orders");
+               if (auto* r = std::get_if<HttpResponse>(&page)) co_return std::move(*r);
+               const Page& pg = std::get<Page>(page);
+               application::OrderFilter filter;
+               filter.after = pg.after;
+               filter.limit = pg.limit;
+               auto get = [&](const char* k) -> std::optional<std::string> {
+                 if (auto it = pg.filters.find(k); it != pg.filters.end()) return it->second;
+                 return std::nullopt;
+               };
+               filter.status = get("status");
+               filter.created_from = get("created_from");
+               filter.created_to = get("created_to");
+               if (auto c = get("customer_id")) {
+                 filter.customer_id = domain::Uuid::parse(*c);
+                 if (!filter.customer_id)
+                   co_return validation_problem(ctx, {{"customer_id", "must be a customer id"}});
+               }
+               auto result = co_await api.orders.list(*ctx.principal, std::move(filter));
+               if (!result) co_return render_failure(result.error(), ctx);
+               co_return list_response(ctx, "orders", std::move(*result), pg.limit, order_json);
+             });
+
+  router.add(Method::get, "/v1/orders/{id}",
+             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+               const auto id = id_param(ctx);
+               if (!id) co_return render_failure(application::failures::not_found(), ctx);
+               auto result = co_await api.orders.get(*ctx.principal, *id);
+               if (!result) co_return render_failure(result.error(), ctx);
+               co_return json_ok(200, order_json(*result));
+             });
+
+  router.add(Method::post, "/v1/orders/{id}/cancel",
+             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+               const auto id = id_param(ctx);
+               if (!id) co_return render_failure(application::failures::not_found(), ctx);
+               std::string reason;
+               if (!ctx.request.body.empty()) {
+                 auto body = body_of(ctx);
+                 if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
+                 std::vector<FieldIssue> issues;
+                 JsonFields f(std::get<json::object>(body), issues);
+                 reason = f.optional_string("reason").value_or("");
+                 f.finish();
+                 if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
+               }
+               auto result = co_await api.orders.cancel(*ctx.principal, *id, std::move(reason));
+               if (!result) co_return render_failure(result.error(), ctx);
+               co_return json_ok(200, order_json(*result));
+             });
+
+  router.add(Method::post, "/v1/orders/{id}/fulfill",
+             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+               const auto id = id_param(ctx);
+               if (!id) co_return render_failure(application::failures::not_found(), ctx);
+               if (!ctx.request.body.empty()) {
+                 auto body = body_of(ctx);
+                 if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
+                 std::vector<FieldIssue> issues;
+                 JsonFields(std::get<json::object>(body), issues).finish();
+                 if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
+               }
+               auto result = co_await api.orders.fulfill(*ctx.principal, *id);
+               if (!result) co_return render_failure(result.error(), ctx);
+               co_return json_ok(200, order_json(*result));
+             });
+
+  router.add(Method::get, "/v1/orders/{id}/events",
+             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+               const auto id = id_param(ctx);
+               if (!id) co_return render_failure(application::failures::not_found(), ctx);
+               auto result = co_await api.orders.history(*ctx.principal, *id);
+               if (!result) co_return render_failure(result.error(), ctx);
+               json::array data;
+               for (const auto& e : *result) {
+                 boost::system::error_code ec;
+                 json::value d = json::parse(e.data_json, ec);
+                 if (ec) d = json::object{};
+                 data.push_back({{"id", e.id.to_string()},
+                                 {"type", e.type},
+                                 {"occurred_at", e.occurred_at},
+                                 {"actor", e.actor},
+                                 {"data", std::move(d)}});
+               }
+               co_return json_ok(200, json::object{{"data", std::move(data)}});
+             });
+}
+
+}  // namespace brandos::api

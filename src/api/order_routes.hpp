@@ -1,0 +1,22 @@
+#pragma once
+// HTTP mapping of orders (API.md "Orders"), including the Idempotency-Key protocol of
+// POST /v1/orders: claim the key, replay a finished request byte for byte
+// (Idempotent-Replayed: true), 409 while the first is running, 422 for a key reused with another
+// body, 400 without a key. 4xx outcomes are stored and replayed; 5xx ones release the key.
+#include "api/router.hpp"
+#include "application/ordering/manage_orders.hpp"
+#include "application/ports/idempotency_store.hpp"
+
+namespace brandos::api {
+
+struct OrderingApi {
+  const application::ManageOrders& orders;
+  application::IdempotencyStore& idempotency;
+};
+
+void add_order_routes(Router& router, const OrderingApi& api);
+
+// 1..255 characters of visible ASCII (API.md).
+bool valid_idempotency_key(std::string_view key);
+
+}  // namespace brandos::api
