@@ -332,5 +332,48 @@ TEST_F(OrdersTest, RolesAndTenantsAreRespected) {
   EXPECT_EQ(order(a, other.owner_token, one(p, 1), "r-3").status, 422);
 }
 
+// A separate server whose unpaid orders expire after one second.
+TEST(UnpaidOrders, AreCancelledByTheJobAndReleaseTheirStock) {
+  const TestDatabase db = create_test_database();
+  ServerProcess server;
+  server.launch({"serve", "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--threads",
+                 "1", "--database-url", db.app_conninfo, "--migration-database-url",
+                 db.owner_conninfo, "--unpaid-order-timeout-s", "1", "--job-interval-s", "1"});
+  ASSERT_TRUE(server.wait_listening()) << server.log();
+  ApiClient a(server.port());
+  const Brand b = sign_up_brand(a);
+  auto p =
+      a.post("/v1/products",
+             json::object{
+                 {"sku", "EXP"}, {"name", "E"}, {"price", 100}, {"currency", "EUR"}, {"stock", 5}},
+             b.owner_token);
+  const std::string product = str(p.body, "id");
+  auto o = a.post(
+      "/v1/orders",
+      json::object{{"items", json::array{json::object{{"product_id", product}, {"quantity", 2}}}}},
+      b.owner_token, {{"Idempotency-Key", "exp-1"}});
+  ASSERT_EQ(o.status, 201);
+  const std::string id = str(o.body, "id");
+  std::string status;
+  for (int i = 0; i < 100 && status != "cancelled"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = str(a.get("/v1/orders/" + id, b.owner_token).body, "status");
+  }
+  EXPECT_EQ(status, "cancelled");
+  EXPECT_EQ(a.get("/v1/products/" + product, b.owner_token).body.at("stock").as_int64(), 5);
+  auto history = a.get("/v1/orders/" + id + "/events", b.owner_token);
+  ASSERT_EQ(history.body.at("data").as_array().size(), 2u);
+  EXPECT_EQ(str(history.body.at("data").as_array()[1], "actor"), "system");
+  EXPECT_EQ(run_sql(db.owner_conninfo,
+                    "SELECT count(*) FROM brandos.outbox_events WHERE aggregate_id = '" + id +
+                        "' AND type = 'order.cancelled' AND aggregate_version = 2"),
+            "1");
+  // Job-written ids are UUIDv7 like every other.
+  EXPECT_EQ(run_sql(db.owner_conninfo,
+                    "SELECT substr(id::text, 15, 1) FROM brandos.order_events WHERE order_id = '" +
+                        id + "' AND actor = 'system'"),
+            "7");
+}
+
 }  // namespace
 }  // namespace brandos::testing

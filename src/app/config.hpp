@@ -43,6 +43,8 @@ struct Config {
   int tenant_requests_per_minute = 6000;
   int login_attempts_per_minute_per_ip = 60;
   int sign_ups_per_hour_per_ip = 10;
+  int unpaid_order_timeout_s = 30 * 60;  // unpaid orders are cancelled after this
+  int job_interval_s = 30;
 };
 
 // Comma-separated list, items trimmed, empty items dropped.

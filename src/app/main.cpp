@@ -142,6 +142,11 @@ int main(int argc, char** argv) {
   add("sign_ups_per_hour_per_ip", config.sign_ups_per_hour_per_ip,
       "Sign-ups per client address per hour")
       ->check(CLI::Range(1, 1000000));
+  add("unpaid_order_timeout_s", config.unpaid_order_timeout_s,
+      "Seconds after which unpaid orders are cancelled and their stock released")
+      ->check(CLI::Range(1, 365 * 24 * 3600));
+  add("job_interval_s", config.job_interval_s, "Seconds between runs of the maintenance jobs")
+      ->check(CLI::Range(1, 3600));
   app.add_option("--config", config_path, "TOML file with any of the settings above")
       ->envname("BRANDOS_CONFIG");
 

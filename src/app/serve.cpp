@@ -1,5 +1,7 @@
 #include "app/serve.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -16,6 +18,7 @@
 #include "api/middleware.hpp"
 #include "api/order_routes.hpp"
 #include "api/problem.hpp"
+#include "app/background_jobs.hpp"
 #include "app/request_observer.hpp"
 #include "app/signing_keys.hpp"
 #include "application/check_readiness.hpp"
@@ -310,6 +313,14 @@ int serve(const Config& config) {
                  pool_sum(&pg::PoolStats::waiting));
   registry.gauge("http_open_connections", "Open client connections.", {},
                  [&open_connections] { return static_cast<double>(open_connections.load()); });
+
+  // Maintenance jobs run on the first I/O thread, with its pool.
+  asio::co_spawn(
+      *workers.front()->io,
+      run_background_jobs(*workers.front()->pool,
+                          JobSettings{std::chrono::seconds(config.unpaid_order_timeout_s),
+                                      std::chrono::seconds(config.job_interval_s)}),
+      asio::detached);
 
   using Guard = asio::executor_work_guard<asio::io_context::executor_type>;
   std::vector<Guard> guards;
