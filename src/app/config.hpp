@@ -38,6 +38,8 @@ struct Config {
   std::string jwt_keys;                     // "kid=base64,kid2=base64"; first signs; empty: dev key
   std::string jwt_issuer = "brandos";
   std::string jwt_audience = "brandos-api";
+  std::string data_keys;        // master keys for personal data: "kid=base64(32 bytes),..."
+  std::string email_index_key;  // base64(32 bytes); must never change
   std::string trusted_proxies;  // comma-separated peer addresses
   int hash_threads = 0;         // 0: one per core
   int tenant_requests_per_minute = 6000;

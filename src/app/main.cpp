@@ -127,6 +127,12 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"development", "production"}));
   add("jwt_keys", config.jwt_keys,
       "Access-token keys, kid=base64(>=32 bytes),...; the first signs (unset: a development key)");
+  add("data_keys", config.data_keys,
+      "Master keys for customers' personal data, kid=base64(32 bytes),...; the first wraps new "
+      "keys (unset: a development key)");
+  add("email_index_key", config.email_index_key,
+      "Key of the customer e-mail blind index, base64(32 bytes); never change it (unset: "
+      "development)");
   add("jwt_issuer", config.jwt_issuer, "The iss claim of access tokens");
   add("jwt_audience", config.jwt_audience, "The aud claim of access tokens");
   add("trusted_proxies", config.trusted_proxies,
@@ -199,6 +205,19 @@ int main(int argc, char** argv) {
     }
   } else if (config.environment == "production") {
     config_error("--jwt-keys (BRANDOS_JWT_KEYS) is required with BRANDOS_ENV=production");
+  }
+  if (config.environment == "production" &&
+      (config.data_keys.empty() || config.email_index_key.empty()))
+    config_error(
+        "--data-keys and --email-index-key (BRANDOS_DATA_KEYS, BRANDOS_EMAIL_INDEX_KEY) are "
+        "required with BRANDOS_ENV=production");
+  try {
+    if (!config.data_keys.empty())
+      brandos::app::load_master_keys(config.data_keys, config.data_dir);
+    if (!config.email_index_key.empty())
+      brandos::app::load_email_index_key(config.email_index_key, config.data_dir);
+  } catch (const std::exception& e) {
+    config_error(std::string("--data-keys / --email-index-key: ") + e.what());
   }
   config.pg_bin_dir = pg_bin_dir;
   config.db_statement_timeout = std::chrono::milliseconds(statement_timeout_ms);

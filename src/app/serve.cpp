@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "api/catalog_routes.hpp"
+#include "api/customer_routes.hpp"
 #include "api/health_routes.hpp"
 #include "api/http_server.hpp"
 #include "api/identity_routes.hpp"
@@ -24,12 +25,14 @@
 #include "application/check_readiness.hpp"
 #include "infrastructure/crypto/argon2_password_hasher.hpp"
 #include "infrastructure/crypto/jwt_token_service.hpp"
+#include "infrastructure/crypto/personal_data_cipher.hpp"
 #include "infrastructure/crypto/random.hpp"
 #include "infrastructure/embedded_pg/cluster.hpp"
 #include "infrastructure/local/in_process_rate_limiter.hpp"
 #include "infrastructure/observability/log.hpp"
 #include "infrastructure/observability/metrics.hpp"
 #include "infrastructure/observability/process_metrics.hpp"
+#include "infrastructure/postgres/customer_repository.hpp"
 #include "infrastructure/postgres/database_probe.hpp"
 #include "infrastructure/postgres/idempotency_store.hpp"
 #include "infrastructure/postgres/identity_repository.hpp"
@@ -122,6 +125,8 @@ struct Worker {
   std::unique_ptr<pg::IdempotencyStore> idempotency;
   std::unique_ptr<application::ManageOrders> orders;
   std::unique_ptr<api::OrderingApi> ordering_api;
+  std::unique_ptr<pg::CustomerRepository> customer_repository;
+  std::unique_ptr<application::ManageCustomers> customers;
   std::unique_ptr<api::HttpApplication> app;
   std::unique_ptr<api::HttpServer> server;
   std::unique_ptr<api::HttpApplication> admin_app;  // first worker only
@@ -179,6 +184,9 @@ int serve(const Config& config) {
   token_settings.audience = config.jwt_audience;
   crypto::JwtTokenService tokens(token_settings);
   local::InProcessRateLimiter limiter;
+  crypto::SodiumPersonalDataCipher personal_data(
+      load_master_keys(config.data_keys, config.data_dir),
+      load_email_index_key(config.email_index_key, config.data_dir));
   // Verified when a login names an unknown tenant or user, so those take as long as a wrong
   // password.
   std::array<std::uint8_t, 32> decoy_secret{};
@@ -247,8 +255,13 @@ int serve(const Config& config) {
       w->ordering_api =
           std::make_unique<api::OrderingApi>(api::OrderingApi{*w->orders, *w->idempotency});
 
+      w->customer_repository = std::make_unique<pg::CustomerRepository>(*w->pool);
+      w->customers = std::make_unique<application::ManageCustomers>(
+          *w->customer_repository, personal_data, *w->identity_repository, ids);
+
       auto router = std::make_shared<api::Router>();
       api::add_health_routes(*router, *w->readiness);
+      api::add_customer_routes(*router, *w->customers);
       api::add_order_routes(*router, *w->ordering_api);
       api::add_identity_routes(*router, *w->identity_api);
       api::add_catalog_routes(*router, *w->products);

@@ -39,6 +39,8 @@ constexpr const char* kNow = "SELECT " BRANDOS_SQL_TS("now()");
 constexpr const char* kLockProducts =
     "SELECT id, sku, name, price, currency, stock FROM brandos.products "
     "WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL ORDER BY id FOR UPDATE";
+constexpr const char* kCustomerExists =
+    "SELECT count(*) FROM brandos.customers WHERE tenant_id = $1 AND id = $2 AND erased_at IS NULL";
 constexpr const char* kReserve =
     "UPDATE brandos.products p SET stock = p.stock - r.quantity, updated_at = now() "
     "FROM unnest($2::uuid[], $3::bigint[]) AS r(id, quantity) "
@@ -163,7 +165,8 @@ asio::awaitable<Outcome<OrderRecord>> OrderRepository::place(
   const std::string ids =
       array_literal(order.items, [](const auto& i) { return i.product_id.to_string(); });
   auto read = batch_of(Statement(kSetTenant, tenant.to_string()), Statement(kNow),
-                       Statement(kLockProducts, tenant, ids));
+                       Statement(kLockProducts, tenant, ids),
+                       Statement(kCustomerExists, tenant, order.customer_id));
   auto locked = co_await tx->pipeline(read);
   if (!locked) co_return std::unexpected(unexpected_failure(locked.error()));
   const std::string now((*locked)[1].text(0, 0));
@@ -178,6 +181,9 @@ asio::awaitable<Outcome<OrderRecord>> OrderRepository::place(
   placed.customer_id = order.customer_id;
   placed.created_at = placed.updated_at = now;
   std::vector<application::FieldIssue> issues;
+  // A customer of this tenant (foreign keys alone would accept another tenant's customer).
+  if (order.customer_id && (*locked)[3].int64(0, 0) == 0)
+    issues.push_back({"customer_id", "is not a customer of this brand"});
   for (std::size_t k = 0; k < order.items.size(); ++k) {
     const auto& item = order.items[k];
     const std::string field = "items[" + std::to_string(k) + "].product_id";
