@@ -111,5 +111,65 @@ row "POST /v1/auth/login (32 users)" "$login_rps" "-" "-" "$login_p99"
 row "GET /health/live during logins" "$live_rps" "-" "-" "$live_p99"
 echo "login errors (non-2xx): ${login_non2xx:-0}; live p99 during logins: $live_p99 ms (goal < 50)"
 
+# Orders: POST /v1/orders (3 items, unique Idempotency-Keys) and GET /v1/orders/{id}, each next
+# to pgbench running the service's statements (bench/order_*.sql) at the same concurrency.
+tenant_id=$(curl -sf "http://127.0.0.1:$port/v1/me" -H "Authorization: Bearer $owner_token" |
+  sed 's/.*"tenant":{"id":"\([^"]*\)".*/\1/')
+user_id=$(curl -sf "http://127.0.0.1:$port/v1/me" -H "Authorization: Bearer $owner_token" |
+  sed 's/.*"user":{"id":"\([^"]*\)".*/\1/')
+# 30 products in 10 triples: each order takes one triple, so concurrent orders mostly lock
+# different rows, as real traffic over a catalog does.
+triples=""
+pids=""
+for t in $(seq 0 9); do
+  triple=""
+  for i in 1 2 3; do
+    pid=$(curl -sf -X POST "http://127.0.0.1:$port/v1/products" -H 'Content-Type: application/json' \
+      -H "Authorization: Bearer $owner_token" \
+      -d "{\"sku\":\"BENCH-$t-$i\",\"name\":\"Bench $t $i\",\"price\":1000,\"currency\":\"EUR\",\"stock\":1000000000}" |
+      sed 's/.*"id":"\([^"]*\)".*/\1/')
+    triple="$triple${triple:+,}$pid"
+  done
+  triples="$triples${triples:+;}$triple"
+  sed "s/:pids/'{$triple}'/g" bench/order_create.sql >"$work/order_create_$t.sql"
+  [ -z "$pids" ] && pids=$triple
+done
+order_id=$(curl -sf -X POST "http://127.0.0.1:$port/v1/orders" -H 'Content-Type: application/json' \
+  -H "Authorization: Bearer $owner_token" -H "Idempotency-Key: bench-seed" \
+  -d "{\"items\":[{\"product_id\":\"${pids%%,*}\",\"quantity\":1}]}" | sed 's/.*"id":"\([^"]*\)","status".*/\1/')
+pg_vars=(-D tenant="$tenant_id" -D user="$user_id" -D oid="$order_id")
+
+run_wrk_script() {
+  local script=$1 out
+  out=$(BENCH_TOKEN=$owner_token BENCH_TRIPLES=$triples BENCH_ORDER=$order_id \
+    wrk -t$threads -c$conns -d"${secs}s" --latency -s "$script" "http://127.0.0.1:$port")
+  rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out")
+  avg=$(awk '$1=="Latency" {print $2; exit}' <<<"$out" | to_ms)
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out" | to_ms)
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out" | to_ms)
+  non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+}
+run_pgbench_vars() {
+  local scripts=()
+  for f in "$@"; do scripts+=(-f "$f"); done
+  "$pgbench" -h "$sock" -U brandos_app -d brandos -n -M prepared "${scripts[@]}" "${pg_vars[@]}" \
+    -c "$conns" -j $threads -T "$secs" >"$work/pgbench.out" 2>&1 || { cat "$work/pgbench.out" >&2; exit 1; }
+  tps=$(awk '/^tps/ {printf "%.0f", $3}' "$work/pgbench.out")
+  pgavg=$(awk '/^latency average/ {printf "%.2f", $4}' "$work/pgbench.out")
+}
+
+run_pgbench_vars "$work"/order_create_*.sql
+row "pgbench order create (baseline)" "$tps" "$pgavg" "-" "-"
+run_wrk_script bench/order_create.lua
+row "brandos POST /v1/orders" "$rps" "$avg" "$p50" "$p99"
+echo "order create ratio: $(awk -v a="$rps" -v b="$tps" 'BEGIN {printf "%.2f", a/b}') (goal >= 0.80, p99 < 50 ms); non-2xx: ${non2xx:-0}"
+rss_orders_kb=$(awk '/VmRSS/ {print $2}' /proc/$server_pid/status)
+run_pgbench_vars bench/order_get.sql
+row "pgbench order read (baseline)" "$tps" "$pgavg" "-" "-"
+run_wrk_script bench/order_get.lua
+row "brandos GET /v1/orders/{id}" "$rps" "$avg" "$p50" "$p99"
+echo "order read ratio: $(awk -v a="$rps" -v b="$tps" 'BEGIN {printf "%.2f", a/b}') (goal >= 0.80); non-2xx: ${non2xx:-0}"
+echo "brandos RSS under order load: $((rss_orders_kb / 1024)) MiB (goal < 100)"
+
 rss_kb=$(awk '/VmRSS/ {print $2}' /proc/$server_pid/status)
 echo "brandos RSS after load: $((rss_kb / 1024)) MiB"

@@ -11,6 +11,11 @@ using application::Outcome;
 
 namespace {
 
+// The claim needs no flush to disk of its own: the order's transaction commits after it with a
+// synchronous commit, and WAL is flushed in order, so whenever the order survives a crash so
+// does its claim (and a claim lost with an uncommitted order is harmless). One fsync per order
+// instead of two.
+constexpr const char* kAsyncCommit = "SELECT set_config('synchronous_commit', 'off', true)";
 constexpr const char* kInsert =
     "INSERT INTO brandos.idempotency_keys (tenant_id, user_id, endpoint, key, fingerprint, status, "
     "locked_until) VALUES ($1, $2, $3, $4, $5::bytea, 'in_flight', now() + make_interval(secs => "
@@ -61,14 +66,15 @@ asio::awaitable<Outcome<application::Claim>> IdempotencyStore::claim(
     const application::IdempotencyScope& s, std::chrono::seconds lock) {
   const std::string fp = bytea_literal(s.fingerprint.data(), s.fingerprint.size());
   const auto secs = static_cast<std::int64_t>(lock.count());
-  auto batch = batch_of(Statement(kInsert, s.tenant_id, s.user_id, s.endpoint, s.key, fp, secs),
+  auto batch = batch_of(Statement(kAsyncCommit),
+                        Statement(kInsert, s.tenant_id, s.user_id, s.endpoint, s.key, fp, secs),
                         Statement(kTakeOver, s.tenant_id, s.user_id, s.endpoint, s.key, fp, secs),
                         Statement(kRead, s.tenant_id, s.user_id, s.endpoint, s.key, fp));
   auto r = co_await in_tenant(pool_, s.tenant_id, std::move(batch));
   if (!r) co_return std::unexpected(unexpected_failure(r.error()));
   application::Claim claim;
-  if ((*r)[0].rows() == 1 || (*r)[1].rows() == 1) co_return claim;  // ours
-  const Result& row = (*r)[2];
+  if ((*r)[1].rows() == 1 || (*r)[2].rows() == 1) co_return claim;  // ours
+  const Result& row = (*r)[3];
   if (row.rows() != 1) {
     claim.result = application::ClaimResult::in_flight;  // released meanwhile; the client retries
     co_return claim;

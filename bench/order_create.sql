@@ -1,0 +1,25 @@
+-- pgbench baseline for POST /v1/orders: the statements the service runs for one order, in the
+-- (pgbench reads ":name" as a variable, so the timestamp format spells its colons as chr(58).)
+-- same two transactions (claim the idempotency key; place the order and complete the key), from
+-- IdempotencyStore::claim and OrderRepository::place. pgbench sends them one by one; the service
+-- pipelines each transaction into one or two round trips.
+SELECT gen_random_uuid()::text AS okey, brandos.uuid_v7() AS oid, brandos.uuid_v7() AS hid, brandos.uuid_v7() AS eid \gset
+BEGIN;
+SELECT set_config('app.tenant_id', :tenant, true);
+SELECT set_config('synchronous_commit', 'off', true);
+INSERT INTO brandos.idempotency_keys (tenant_id, user_id, endpoint, key, fingerprint, status, locked_until) VALUES (:tenant, :user, 'POST /v1/orders', :okey, '\x00'::bytea, 'in_flight', now() + make_interval(secs => 30)) ON CONFLICT DO NOTHING RETURNING 1;
+UPDATE brandos.idempotency_keys SET locked_until = now() + make_interval(secs => 30) WHERE tenant_id = :tenant AND user_id = :user AND endpoint = 'POST /v1/orders' AND key = :okey AND status = 'in_flight' AND locked_until < now() AND fingerprint = '\x00'::bytea RETURNING 1;
+SELECT status, fingerprint = '\x00'::bytea, response_status, response_body FROM brandos.idempotency_keys WHERE tenant_id = :tenant AND user_id = :user AND endpoint = 'POST /v1/orders' AND key = :okey;
+COMMIT;
+BEGIN;
+SELECT set_config('app.tenant_id', :tenant, true);
+SELECT to_char(now() AT TIME ZONE 'UTC', replace('YYYY-MM-DD"T"HH24#MI#SS.MS"Z"', '#', chr(58)));
+SELECT id, sku, name, price, currency, stock FROM brandos.products WHERE tenant_id = :tenant AND id = ANY(:pids::uuid[]) AND deleted_at IS NULL ORDER BY id FOR UPDATE;
+SELECT count(*) FROM brandos.customers WHERE tenant_id = :tenant AND id = NULL AND erased_at IS NULL;
+UPDATE brandos.products p SET stock = p.stock - r.quantity, updated_at = now() FROM unnest(:pids::uuid[], '{1,1,1}'::bigint[]) AS r(id, quantity) WHERE p.tenant_id = :tenant AND p.id = r.id;
+INSERT INTO brandos.orders (id, tenant_id, status, customer_id, total, currency, created_by) VALUES (:oid, :tenant, 'pending_payment', NULL, 3000, 'EUR', :user);
+INSERT INTO brandos.order_items (tenant_id, order_id, position, product_id, sku, name, quantity, unit_price, line_total) SELECT :tenant, :oid, r.position, r.product_id, r.sku, r.name, r.quantity, r.unit_price, r.quantity * r.unit_price FROM unnest(:pids::uuid[], '{A,B,C}'::text[], '{A,B,C}'::text[], '{1,1,1}'::bigint[], '{1000,1000,1000}'::bigint[]) WITH ORDINALITY AS r(product_id, sku, name, quantity, unit_price, position);
+INSERT INTO brandos.order_events (id, tenant_id, order_id, type, actor, data) VALUES (:hid, :tenant, :oid, 'order.created', :user, '{"total":3000,"currency":"EUR"}');
+INSERT INTO brandos.outbox_events (id, tenant_id, type, aggregate_type, aggregate_id, aggregate_version, data) SELECT :eid, o.tenant_id, 'order.created', 'order', o.id, o.version, jsonb_build_object('id', o.id, 'status', o.status, 'customer_id', o.customer_id, 'items', coalesce((SELECT jsonb_agg(jsonb_build_object('product_id', i.product_id, 'sku', i.sku, 'name', i.name, 'quantity', i.quantity, 'unit_price', i.unit_price, 'line_total', i.line_total) ORDER BY i.position) FROM brandos.order_items i WHERE i.order_id = o.id), '[]'::jsonb), 'total', o.total, 'currency', o.currency, 'paid_amount', o.paid_amount, 'refunded_amount', o.refunded_amount, 'version', o.version, 'created_at', to_char(o.created_at AT TIME ZONE 'UTC', replace('YYYY-MM-DD"T"HH24#MI#SS.MS"Z"', '#', chr(58))), 'updated_at', to_char(o.updated_at AT TIME ZONE 'UTC', replace('YYYY-MM-DD"T"HH24#MI#SS.MS"Z"', '#', chr(58)))) FROM brandos.orders o WHERE o.tenant_id = :tenant AND o.id = :oid;
+UPDATE brandos.idempotency_keys SET status = 'done', response_status = 201, response_body = '{"id":"x"}' WHERE tenant_id = :tenant AND user_id = :user AND endpoint = 'POST /v1/orders' AND key = :okey;
+COMMIT;
