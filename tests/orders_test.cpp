@@ -25,28 +25,7 @@ class OrdersTest : public ::testing::Test {
   static void SetUpTestSuite() {
     db_ = new TestDatabase(create_test_database());
     server_ = new ServerProcess();
-    server_->launch({"serve",
-                     "--listen",
-                     "127.0.0.1:0",
-                     "--admin-listen",
-                     "127.0.0.1:0",
-                     "--threads",
-                     "2",
-                     "--db-pool-size",
-                     "8",
-                     "--database-url",
-                     db_->app_conninfo,
-                     "--migration-database-url",
-                     db_->owner_conninfo,
-                     "--sign-ups-per-hour-per-ip",
-                     "1000",
-                     "--login-attempts-per-minute-per-ip",
-                     "1000",
-                     "--tenant-requests-per-minute",
-                     "1000000",
-                     "--access-log",
-                     "false"});
-    ASSERT_TRUE(server_->wait_listening()) << server_->log();
+    launch_api_server(*server_, *db_);
   }
   static void TearDownTestSuite() {
     delete server_;
@@ -221,11 +200,7 @@ TEST_F(OrdersTest, RejectsInvalidOrders) {
   int k = 0;
   auto expect_422 = [&](const json::value& body, const std::string& field) {
     auto r = order(a, b.owner_token, body, "bad-" + std::to_string(++k));
-    EXPECT_EQ(r.status, 422) << r.raw.body;
-    bool found = false;
-    if (r.body.is_object() && r.body.as_object().contains("errors"))
-      for (const auto& e : r.body.at("errors").as_array()) found |= str(e, "field") == field;
-    EXPECT_TRUE(found) << field << ": " << r.raw.body;
+    EXPECT_TRUE(has_field_error(r, field)) << field << ": " << r.raw.body;
   };
   expect_422(json::object{{"items", json::array{}}}, "items");
   expect_422(one(eur, 0), "items[0].quantity");

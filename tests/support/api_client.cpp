@@ -36,6 +36,14 @@ std::string str(const json::value& v, const char* key) {
   return std::string(v.at(key).as_string());
 }
 
+bool has_field_error(const ApiResponse& r, const std::string& field) {
+  if (r.status != 422 || !r.body.is_object() || !r.body.as_object().contains("errors"))
+    return false;
+  for (const auto& e : r.body.at("errors").as_array())
+    if (str(e, "field") == field) return true;
+  return false;
+}
+
 std::string unique_name(const std::string& prefix) {
   static std::atomic<int> n{0};
   return prefix + "-" + std::to_string(getpid()) + "-" + std::to_string(++n);

@@ -44,6 +44,9 @@ class ApiClient {
   unsigned short port_;
 };
 
+// True when a 422 problem lists `field` in its errors.
+bool has_field_error(const ApiResponse& r, const std::string& field);
+
 // The string member `key` of a JSON object, or "" when absent or not a string.
 std::string str(const boost::json::value& v, const char* key);
 

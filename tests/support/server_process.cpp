@@ -120,6 +120,34 @@ TestServer::TestServer(std::vector<std::string> extra, std::map<std::string, std
     throw std::runtime_error("brandos did not start:\n" + process.log());
 }
 
+void launch_api_server(ServerProcess& server, const TestDatabase& db,
+                       const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"serve",
+                                   "--listen",
+                                   "127.0.0.1:0",
+                                   "--admin-listen",
+                                   "127.0.0.1:0",
+                                   "--threads",
+                                   "2",
+                                   "--db-pool-size",
+                                   "8",
+                                   "--database-url",
+                                   db.app_conninfo,
+                                   "--migration-database-url",
+                                   db.owner_conninfo,
+                                   "--sign-ups-per-hour-per-ip",
+                                   "1000",
+                                   "--login-attempts-per-minute-per-ip",
+                                   "1000",
+                                   "--tenant-requests-per-minute",
+                                   "1000000",
+                                   "--access-log",
+                                   "false"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  server.launch(args);
+  if (!server.wait_listening()) throw std::runtime_error("brandos did not start:\n" + server.log());
+}
+
 unsigned short free_port() {
   const int s = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};

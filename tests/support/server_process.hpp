@@ -49,6 +49,12 @@ struct TestServer {
   ServerProcess process;
 };
 
+// `brandos serve` on kernel-chosen ports against `db`, with limits raised for tests that sign up
+// and log in many times, plus `extra` flags; waits until it listens (throws if it does not).
+struct TestDatabase;
+void launch_api_server(ServerProcess& server, const TestDatabase& db,
+                       const std::vector<std::string>& extra = {});
+
 // A free TCP port on 127.0.0.1 (bound once and released; fine for tests on one machine).
 unsigned short free_port();
 
