@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "infrastructure/postgres/idempotency_sql.hpp"
 #include "infrastructure/postgres/tenant_scope.hpp"
 
 namespace brandos::pg {
@@ -9,35 +10,7 @@ namespace brandos::pg {
 namespace asio = boost::asio;
 using application::Outcome;
 
-namespace {
-
-// The claim needs no flush to disk of its own: the order's transaction commits after it with a
-// synchronous commit, and WAL is flushed in order, so whenever the order survives a crash so
-// does its claim (and a claim lost with an uncommitted order is harmless). One fsync per order
-// instead of two.
-constexpr const char* kAsyncCommit = "SELECT set_config('synchronous_commit', 'off', true)";
-constexpr const char* kInsert =
-    "INSERT INTO brandos.idempotency_keys (tenant_id, user_id, endpoint, key, fingerprint, status, "
-    "locked_until) VALUES ($1, $2, $3, $4, $5::bytea, 'in_flight', now() + make_interval(secs => "
-    "$6)) "
-    "ON CONFLICT DO NOTHING RETURNING 1";
-// A claim whose holder died (its lock passed) is taken over by a request with the same body.
-constexpr const char* kTakeOver =
-    "UPDATE brandos.idempotency_keys SET locked_until = now() + make_interval(secs => $6) "
-    "WHERE tenant_id = $1 AND user_id = $2 AND endpoint = $3 AND key = $4 "
-    "AND status = 'in_flight' AND locked_until < now() AND fingerprint = $5::bytea RETURNING 1";
-constexpr const char* kRead =
-    "SELECT status, fingerprint = $5::bytea, response_status, response_body "
-    "FROM brandos.idempotency_keys "
-    "WHERE tenant_id = $1 AND user_id = $2 AND endpoint = $3 AND key = $4";
-constexpr const char* kDone =
-    "UPDATE brandos.idempotency_keys SET status = 'done', response_status = $5, response_body = $6 "
-    "WHERE tenant_id = $1 AND user_id = $2 AND endpoint = $3 AND key = $4";
-constexpr const char* kRelease =
-    "DELETE FROM brandos.idempotency_keys WHERE tenant_id = $1 AND user_id = $2 AND endpoint = $3 "
-    "AND key = $4 AND status = 'in_flight'";
-
-}  // namespace
+using namespace idempotency_sql;
 
 std::string bytea_literal(const std::uint8_t* data, std::size_t n) {
   static constexpr char kHex[] = "0123456789abcdef";

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "infrastructure/postgres/identity_sql.hpp"
 #include "infrastructure/postgres/tenant_scope.hpp"
 #include "infrastructure/postgres/transaction.hpp"
 
@@ -91,8 +92,6 @@ constexpr const char* kRevokeFamilyOfToken =
     "WHERE tenant_id = brandos.current_tenant_id() AND family_id = "
     "(SELECT family_id FROM brandos.refresh_tokens WHERE token_hash = $1::bytea) "
     "RETURNING user_id";
-constexpr const char* kAuthenticatedUser =
-    "SELECT role, email, name FROM brandos.authenticated_user($1, $2)";
 
 std::string bytea_hex(const application::TokenHash& h) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -279,7 +278,7 @@ asio::awaitable<Outcome<bool>> IdentityRepository::revoke_refresh_family(
 
 asio::awaitable<Outcome<std::optional<application::Principal>>>
 IdentityRepository::authenticated_user(const domain::Uuid& tenant_id, const domain::Uuid& user_id) {
-  static const std::string sql = kAuthenticatedUser;
+  static const std::string sql = identity_sql::kAuthenticatedUser;
   auto r = co_await pool_.execute(Statement(sql, tenant_id, user_id));
   if (!r) co_return std::unexpected(unexpected_failure(r.error()));
   if (r->rows() != 1) co_return std::optional<application::Principal>{};

@@ -1,0 +1,82 @@
+// The benchmark's pgbench scripts must run exactly the statements the service runs: every
+// statement of placing and reading an order (and of claiming its idempotency key) must appear in
+// bench/order_create.sql or bench/order_get.sql, compared after parameters and literals are
+// reduced to placeholders ($1 in the service, :name or a literal in pgbench).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "infrastructure/postgres/idempotency_sql.hpp"
+#include "infrastructure/postgres/identity_sql.hpp"
+#include "infrastructure/postgres/order_sql.hpp"
+
+namespace brandos::pg {
+namespace {
+
+std::string shape(std::string sql) {
+  // pgbench scripts spell the timestamp format's colons as chr(58) (":name" is a variable there).
+  static const std::regex colon_format(R"(replace\('([^']*)', '#', chr\(58\)\))");
+  std::smatch m;
+  while (std::regex_search(sql, m, colon_format)) {
+    std::string fmt = m[1].str();
+    std::replace(fmt.begin(), fmt.end(), '#', ':');
+    sql.replace(m.position(0), m.length(0), "'" + fmt + "'");
+  }
+  static const std::vector<std::pair<std::regex, std::string>> rules = {
+      {std::regex(R"('(?:[^']|'')*')"), "?"},      // string literals
+      {std::regex(R"(\$\d+)"), "?"},               // service parameters
+      {std::regex(R"((^|[^:]):[a-z_]+)"), "$1?"},  // pgbench variables (not ::casts)
+      {std::regex(R"(\bNULL\b)"), "?"},
+      {std::regex(R"(\b\d+\b)"), "?"},
+      {std::regex(R"(\s+)"), " "},
+      {std::regex(R"(\s*;\s*$)"), ""},
+  };
+  for (const auto& [re, with] : rules) sql = std::regex_replace(sql, re, with);
+  while (!sql.empty() && sql.front() == ' ') sql.erase(0, 1);
+  while (!sql.empty() && sql.back() == ' ') sql.pop_back();
+  return sql;
+}
+
+std::set<std::string> bench_statements(const std::string& file) {
+  std::ifstream in(std::string(BRANDOS_SOURCE_DIR) + "/bench/" + file);
+  EXPECT_TRUE(in) << file;
+  std::set<std::string> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line.rfind("--", 0) == 0 || line.find("\\gset") != std::string::npos)
+      continue;
+    out.insert(shape(line));
+  }
+  return out;
+}
+
+TEST(BenchSql, OrderCreateRunsTheServiceStatements) {
+  const auto bench = bench_statements("order_create.sql");
+  for (const char* sql :
+       {kSetTenant, idempotency_sql::kAsyncCommit, idempotency_sql::kInsert,
+        idempotency_sql::kTakeOver, idempotency_sql::kRead, order_sql::kNow,
+        order_sql::kLockProducts, order_sql::kCustomerExists, order_sql::kReserve,
+        order_sql::kInsertOrder, order_sql::kInsertItems, order_sql::kInsertHistory,
+        order_sql::kInsertOutbox, idempotency_sql::kDone})
+    EXPECT_TRUE(bench.contains(shape(sql))) << "bench/order_create.sql lacks:\n" << shape(sql);
+}
+
+TEST(BenchSql, OrderReadRunsTheServiceStatements) {
+  const auto bench = bench_statements("order_get.sql");
+  for (const char* sql : {identity_sql::kAuthenticatedUser, kSetTenant, order_sql::kSelectOrder})
+    EXPECT_TRUE(bench.contains(shape(sql))) << "bench/order_get.sql lacks:\n" << shape(sql);
+}
+
+TEST(BenchSql, ShapesIgnoreOnlyValues) {
+  EXPECT_EQ(shape("SELECT a FROM t WHERE x = $1 AND y = 'v'"),
+            shape("SELECT a FROM t WHERE x = :x AND y = 'w';"));
+  EXPECT_EQ(shape("SELECT $1::uuid[]"), shape("SELECT :ids::uuid[]"));
+  EXPECT_NE(shape("SELECT a FROM t WHERE x = $1"), shape("SELECT a FROM t WHERE z = :x"));
+}
+
+}  // namespace
+}  // namespace brandos::pg
