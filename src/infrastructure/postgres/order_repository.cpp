@@ -104,8 +104,8 @@ asio::awaitable<Outcome<OrderRecord>> OrderRepository::place(
   const std::string ids =
       array_literal(order.items, [](const auto& i) { return i.product_id.to_string(); });
   auto read = batch_of(Statement(kSetTenant, tenant.to_string()), Statement(kNow),
-                       Statement(kLockProducts, tenant, ids),
-                       Statement(kCustomerExists, tenant, order.customer_id));
+                       Statement(kLockProducts, tenant, ids));
+  if (order.customer_id) read.emplace_back(kCustomerExists, tenant, *order.customer_id);
   auto locked = co_await tx->pipeline(read);
   if (!locked) co_return std::unexpected(unexpected_failure(locked.error()));
   const std::string now((*locked)[1].text(0, 0));
@@ -182,9 +182,11 @@ asio::awaitable<Outcome<OrderRecord>> OrderRepository::place(
                      std::string("order.created"), order.created_by.to_string(),
                      Jsonb{"{\"total\":" + std::to_string(placed.total) +
                            ",\"currency\":" + json_string(placed.currency) + "}"});
-  write.emplace_back(kInsertOutbox, order.outbox_event_id, std::string("order.created"), tenant,
-                     order.id);
-  if (scope) write.push_back(IdempotencyStore::mark_done(*scope, render(placed)));
+  // The event's data is the order exactly as the response shows it: rendered once, used twice.
+  const application::StoredResponse response = render(placed);
+  write.emplace_back(kInsertCreatedOutbox, order.outbox_event_id, tenant, order.id,
+                     Jsonb{response.body});
+  if (scope) write.push_back(IdempotencyStore::mark_done(*scope, response));
   auto written = co_await tx->pipeline(write);
   if (!written) co_return std::unexpected(unexpected_failure(written.error()));
   auto committed = co_await tx->commit();

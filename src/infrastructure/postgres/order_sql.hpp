@@ -46,6 +46,10 @@ inline constexpr const char* kInsertOutbox =
     "INSERT INTO brandos.outbox_events (id, tenant_id, type, aggregate_type, aggregate_id, "
     "aggregate_version, data) SELECT $1, o.tenant_id, $2, 'order', o.id, o.version, " ORDER_JSON(
         "o") " FROM brandos.orders o WHERE o.tenant_id = $3 AND o.id = $4";
+// The first event of an order, with the order as rendered for the response.
+inline constexpr const char* kInsertCreatedOutbox =
+    "INSERT INTO brandos.outbox_events (id, tenant_id, type, aggregate_type, aggregate_id, "
+    "aggregate_version, data) VALUES ($1, $2, 'order.created', 'order', $3, 1, $4)";
 inline constexpr const char* kSelectOrder =
     "SELECT " ORDER_JSON("o") "::text FROM brandos.orders o WHERE o.tenant_id = $1 AND o.id = $2";
 inline constexpr const char* kListOrders =
