@@ -3,7 +3,10 @@
 #include <boost/json/serialize.hpp>
 #include <cstdlib>
 
+#include "api/catalog_routes.hpp"
+#include "api/customer_routes.hpp"
 #include "api/json_body.hpp"
+#include "api/order_routes.hpp"
 
 using namespace brandos;
 
@@ -18,12 +21,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                  "application/jsonx", ""};
   request.headers.push_back({"Content-Type", kTypes[data[0] % 6]});
   request.body.assign(reinterpret_cast<const char*>(data + 1), size - 1);
+  // Header parsers of the same endpoints.
+  request.headers.push_back({"If-Match", request.body.substr(0, 40)});
+  (void)api::expected_version(request);
+  (void)api::valid_idempotency_key(request.body.substr(0, 300));
   auto parsed = api::parse_json_object(request);
   if (auto* p = std::get_if<api::Problem>(&parsed)) {
     if (p->status < 400 || p->status > 499) std::abort();
   } else {
-    // Accepted bodies serialize back (valid UTF-8, bounded depth).
-    (void)boost::json::serialize(std::get<boost::json::object>(parsed));
+    // Accepted bodies serialize back (valid UTF-8, bounded depth), and the readers of the
+    // endpoints that take structured bodies either read them or name what is wrong.
+    const auto& object = std::get<boost::json::object>(parsed);
+    (void)boost::json::serialize(object);
+    std::vector<application::FieldIssue> issues;
+    auto order = api::read_place_order(object, issues);
+    if (!order && issues.empty()) std::abort();
+    issues.clear();
+    (void)api::read_customer(object, issues);
   }
   return 0;
 }

@@ -31,35 +31,39 @@ json::object customer_json(const application::CustomerView& c) {
 
 }  // namespace
 
+application::CustomerData read_customer(const json::object& o, std::vector<FieldIssue>& issues) {
+  JsonFields f(o, issues);
+  application::CustomerData d;
+  d.email = f.required_string("email").value_or("");
+  d.name = f.required_string("name").value_or("");
+  if (auto phone = f.nullable_string("phone")) d.phone = *phone;
+  f.mark_read("address");
+  f.finish();
+  if (const auto* a = o.if_contains("address"); a && !a->is_null()) {
+    if (!a->is_object()) {
+      issues.push_back({"address", "must be an object"});
+    } else {
+      JsonFields af(a->as_object(), issues, "address.");
+      domain::Address addr;
+      addr.line1 = af.required_string("line1").value_or("");
+      if (auto l2 = af.nullable_string("line2")) addr.line2 = *l2;
+      addr.city = af.required_string("city").value_or("");
+      addr.postal_code = af.required_string("postal_code").value_or("");
+      addr.country = af.required_string("country").value_or("");
+      af.finish();
+      d.address = std::move(addr);
+    }
+  }
+  return d;
+}
+
 void add_customer_routes(Router& router, const application::ManageCustomers& customers) {
   router.add(Method::post, "/v1/customers",
              [&customers](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
                auto body = body_of(ctx);
                if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
                std::vector<FieldIssue> issues;
-               const json::object& o = std::get<json::object>(body);
-               JsonFields f(o, issues);
-               application::CustomerData d;
-               d.email = f.required_string("email").value_or("");
-               d.name = f.required_string("name").value_or("");
-               if (auto phone = f.nullable_string("phone")) d.phone = *phone;
-               f.mark_read("address");
-               f.finish();
-               if (const auto* a = o.if_contains("address"); a && !a->is_null()) {
-                 if (!a->is_object()) {
-                   issues.push_back({"address", "must be an object"});
-                 } else {
-                   JsonFields af(a->as_object(), issues, "address.");
-                   domain::Address addr;
-                   addr.line1 = af.required_string("line1").value_or("");
-                   if (auto l2 = af.nullable_string("line2")) addr.line2 = *l2;
-                   addr.city = af.required_string("city").value_or("");
-                   addr.postal_code = af.required_string("postal_code").value_or("");
-                   addr.country = af.required_string("country").value_or("");
-                   af.finish();
-                   d.address = std::move(addr);
-                 }
-               }
+               application::CustomerData d = read_customer(std::get<json::object>(body), issues);
                if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
                auto result = co_await customers.create(*ctx.principal, std::move(d));
                if (!result) co_return render_failure(result.error(), ctx);

@@ -48,9 +48,10 @@ HttpResponse stored_response(const application::StoredResponse& s) {
   return r;
 }
 
-// Reads {"customer_id"?, "items": [{"product_id", "quantity"}]}.
-std::optional<application::PlaceOrderCommand> read_order(const json::object& body,
-                                                         std::vector<FieldIssue>& issues) {
+}  // namespace
+
+std::optional<application::PlaceOrderCommand> read_place_order(const json::object& body,
+                                                               std::vector<FieldIssue>& issues) {
   application::PlaceOrderCommand c;
   JsonFields f(body, issues);
   if (auto customer = f.nullable_string("customer_id"); customer && *customer) {
@@ -82,6 +83,8 @@ std::optional<application::PlaceOrderCommand> read_order(const json::object& bod
   }
   return c;
 }
+
+namespace {
 
 // Stores a 4xx outcome with the key (replayed to retries); releases the key after a 5xx.
 asio::awaitable<HttpResponse> settle(application::IdempotencyStore& store,
@@ -148,7 +151,7 @@ void add_order_routes(Router& router, const OrderingApi& api) {
           if (auto* r = std::get_if<HttpResponse>(&body))
             co_return co_await settle(api.idempotency, scope, std::move(*r));
           std::vector<FieldIssue> issues;
-          auto command = read_order(std::get<json::object>(body), issues);
+          auto command = read_place_order(std::get<json::object>(body), issues);
           if (!issues.empty())
             co_return co_await settle(api.idempotency, scope,
                                       validation_problem(ctx, std::move(issues)));

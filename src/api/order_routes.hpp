@@ -3,6 +3,8 @@
 // POST /v1/orders: claim the key, replay a finished request byte for byte
 // (Idempotent-Replayed: true), 409 while the first is running, 422 for a key reused with another
 // body, 400 without a key. 4xx outcomes are stored and replayed; 5xx ones release the key.
+#include <boost/json/object.hpp>
+
 #include "api/router.hpp"
 #include "application/ordering/manage_orders.hpp"
 #include "application/ports/idempotency_store.hpp"
@@ -15,6 +17,10 @@ struct OrderingApi {
 };
 
 void add_order_routes(Router& router, const OrderingApi& api);
+
+// Reads {"customer_id"?, "items": [{"product_id", "quantity"}]}; problems go to `issues`.
+std::optional<application::PlaceOrderCommand> read_place_order(
+    const boost::json::object& body, std::vector<application::FieldIssue>& issues);
 
 // 1..255 characters of visible ASCII (API.md).
 bool valid_idempotency_key(std::string_view key);
