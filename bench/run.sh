@@ -31,7 +31,7 @@ trap cleanup EXIT
 port=18080
 admin=19464
 build/brandos serve --data-dir "$work/data" --listen 127.0.0.1:$port --admin-listen 127.0.0.1:$admin \
-  --db-pool-size $((conns / threads)) --threads $threads --login-attempts-per-minute-per-ip 1000000 \
+  ${BENCH_POOL_SIZE:+--db-pool-size $BENCH_POOL_SIZE} --threads $threads --login-attempts-per-minute-per-ip 1000000 \
   --tenant-requests-per-minute 1000000 >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 600); do
