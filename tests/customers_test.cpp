@@ -168,6 +168,9 @@ TEST_F(CustomersTest, ExportAndErasure) {
       staff, {{"Idempotency-Key", "erase-order"}});
   ASSERT_EQ(o.status, 201) << o.raw.body;
   const std::string order_id = str(o.body, "id");
+  auto by_customer = a.get("/v1/orders?customer_id=" + id, staff);
+  ASSERT_EQ(by_customer.body.at("data").as_array().size(), 1u);
+  EXPECT_EQ(str(by_customer.body.at("data").as_array()[0], "id"), order_id);
 
   EXPECT_EQ(a.get("/v1/customers/" + id + "/export", staff).status, 403);
   auto exported = a.get("/v1/customers/" + id + "/export", admin);
