@@ -160,9 +160,7 @@ void add_identity_routes(Router& router, const IdentityApi& api) {
                if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
                auto result = co_await api.logout(std::move(*token), origin_of(ctx));
                if (!result) co_return render_failure(result.error(), ctx);
-               HttpResponse r;
-               r.status = 204;
-               co_return r;
+               co_return no_content();
              });
 
   router.add(Method::get, "/v1/me", [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
@@ -238,9 +236,7 @@ void add_identity_routes(Router& router, const IdentityApi& api) {
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
                auto result = co_await api.users.remove(*ctx.principal, *id, origin_of(ctx));
                if (!result) co_return render_failure(result.error(), ctx);
-               HttpResponse r;
-               r.status = 204;
-               co_return r;
+               co_return no_content();
              });
 
   router.add(Method::get, "/v1/audit-events",
