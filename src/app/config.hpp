@@ -22,8 +22,8 @@ struct Config {
   std::string migration_database_url;  // schema owner; empty: same as database_url
   std::filesystem::path pg_bin_dir;    // empty: newest /usr/lib/postgresql/*/bin
   int threads = 0;                     // 0: one per core
-  int db_pool_size = 4;                // per I/O thread: ~4 per core keeps PostgreSQL from thrashing
-  int db_shared_connections = 1;       // per I/O thread, multiplexed single statements
+  int db_pool_size = 4;           // per I/O thread: ~4 per core keeps PostgreSQL from thrashing
+  int db_shared_connections = 1;  // per I/O thread, multiplexed single statements
   std::chrono::milliseconds db_statement_timeout{5000};
   std::chrono::milliseconds db_acquire_timeout{2000};
   bool db_prepared_statements = true;
