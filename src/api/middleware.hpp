@@ -32,7 +32,8 @@ struct RequestRecord {
   const std::string& request_id;
   const TraceContext& trace;
   const std::string& client_ip;
-  const std::string& target;
+  // The path only: query strings can carry personal data (?email=) and stay out of logs.
+  const std::string& path;
 };
 
 class RequestObserver {

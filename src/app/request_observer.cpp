@@ -44,7 +44,7 @@ void RequestObserver::on_request(const api::RequestRecord& r) {
       .str("span_id", r.trace.span_id_hex())
       .str("method", api::to_string(r.method))
       .str("route", r.route)
-      .str("target", r.target)
+      .str("path", r.path)
       .num("status", static_cast<std::int64_t>(r.status))
       .num("latency_ms", r.duration_seconds * 1000.0)
       .num("bytes_in", static_cast<std::int64_t>(r.bytes_in))
