@@ -16,17 +16,8 @@ namespace {
 
 namespace json = boost::json;
 
-class CatalogTest : public ::testing::Test {
+class CatalogTest : public ApiServerSuite {
  protected:
-  static void SetUpTestSuite() {
-    db_ = new TestDatabase(create_test_database());
-    server_ = new ServerProcess();
-    launch_api_server(*server_, *db_);
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete db_;
-  }
   ApiClient api() { return ApiClient(server_->port()); }
 
   json::object product(const std::string& sku, std::int64_t stock = 10) {
@@ -58,12 +49,7 @@ class CatalogTest : public ::testing::Test {
     }
     return out;
   }
-
-  static TestDatabase* db_;
-  static ServerProcess* server_;
 };
-TestDatabase* CatalogTest::db_ = nullptr;
-ServerProcess* CatalogTest::server_ = nullptr;
 
 TEST_F(CatalogTest, CreateReadAndTheirOutboxEvent) {
   auto a = api();

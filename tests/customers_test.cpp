@@ -18,17 +18,8 @@ namespace {
 
 namespace json = boost::json;
 
-class CustomersTest : public ::testing::Test {
+class CustomersTest : public ApiServerSuite {
  protected:
-  static void SetUpTestSuite() {
-    db_ = new TestDatabase(create_test_database());
-    server_ = new ServerProcess();
-    launch_api_server(*server_, *db_);
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete db_;
-  }
   ApiClient api() { return ApiClient(server_->port()); }
   static json::object customer(const std::string& email, const std::string& name) {
     return {{"email", email},
@@ -45,11 +36,7 @@ class CustomersTest : public ::testing::Test {
     std::regex_search(db_->superuser_conninfo, m, std::regex("host=(\\S+)"));
     return m[1].str();
   }
-  static TestDatabase* db_;
-  static ServerProcess* server_;
 };
-TestDatabase* CustomersTest::db_ = nullptr;
-ServerProcess* CustomersTest::server_ = nullptr;
 
 TEST_F(CustomersTest, CreateReadAndFindByEmail) {
   auto a = api();

@@ -20,17 +20,8 @@ namespace {
 
 namespace json = boost::json;
 
-class OrdersTest : public ::testing::Test {
+class OrdersTest : public ApiServerSuite {
  protected:
-  static void SetUpTestSuite() {
-    db_ = new TestDatabase(create_test_database());
-    server_ = new ServerProcess();
-    launch_api_server(*server_, *db_);
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete db_;
-  }
   ApiClient api() { return ApiClient(server_->port()); }
 
   std::string product(const Brand& b, std::int64_t stock, std::int64_t price = 1000,
@@ -59,12 +50,7 @@ class OrdersTest : public ::testing::Test {
         {"items", json::array{json::object{{"product_id", product_id}, {"quantity", quantity}}}}};
   }
   std::string count(const std::string& sql) { return run_sql(db_->owner_conninfo, sql); }
-
-  static TestDatabase* db_;
-  static ServerProcess* server_;
 };
-TestDatabase* OrdersTest::db_ = nullptr;
-ServerProcess* OrdersTest::server_ = nullptr;
 
 TEST_F(OrdersTest, PlacingReservesStockAndWritesHistoryAndOutbox) {
   auto a = api();

@@ -46,6 +46,18 @@ std::optional<HttpResponse> over_limit(const IdentityApi& api, const RequestCont
   return r;
 }
 
+// The body of refresh and logout: {"refresh_token"}, or the response saying what is wrong.
+std::variant<std::string, HttpResponse> refresh_token_of(const RequestContext& ctx) {
+  auto body = body_of(ctx);
+  if (auto* r = std::get_if<HttpResponse>(&body)) return std::move(*r);
+  std::vector<FieldIssue> issues;
+  JsonFields f(std::get<json::object>(body), issues);
+  auto token = f.required_string("refresh_token");
+  f.finish();
+  if (!issues.empty()) return validation_problem(ctx, std::move(issues));
+  return std::move(*token);
+}
+
 HttpResponse tokens_json(const application::TokenPair& t) {
   HttpResponse r = json_ok(200, json::object{{"access_token", t.access.token},
                                              {"token_type", "Bearer"},
@@ -137,28 +149,20 @@ void add_identity_routes(Router& router, const IdentityApi& api) {
 
   router.add(Method::post, "/v1/auth/refresh",
              [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
-               auto body = body_of(ctx);
-               if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
-               std::vector<FieldIssue> issues;
-               JsonFields f(std::get<json::object>(body), issues);
-               auto token = f.required_string("refresh_token");
-               f.finish();
-               if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
-               auto result = co_await api.refresh(std::move(*token), origin_of(ctx));
+               auto token = refresh_token_of(ctx);
+               if (auto* r = std::get_if<HttpResponse>(&token)) co_return std::move(*r);
+               auto result =
+                   co_await api.refresh(std::move(std::get<std::string>(token)), origin_of(ctx));
                if (!result) co_return render_failure(result.error(), ctx);
                co_return tokens_json(*result);
              });
 
   router.add(Method::post, "/v1/auth/logout",
              [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
-               auto body = body_of(ctx);
-               if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
-               std::vector<FieldIssue> issues;
-               JsonFields f(std::get<json::object>(body), issues);
-               auto token = f.required_string("refresh_token");
-               f.finish();
-               if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
-               auto result = co_await api.logout(std::move(*token), origin_of(ctx));
+               auto token = refresh_token_of(ctx);
+               if (auto* r = std::get_if<HttpResponse>(&token)) co_return std::move(*r);
+               auto result =
+                   co_await api.logout(std::move(std::get<std::string>(token)), origin_of(ctx));
                if (!result) co_return render_failure(result.error(), ctx);
                co_return no_content();
              });

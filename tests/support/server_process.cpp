@@ -148,6 +148,22 @@ void launch_api_server(ServerProcess& server, const TestDatabase& db,
   if (!server.wait_listening()) throw std::runtime_error("brandos did not start:\n" + server.log());
 }
 
+TestDatabase* ApiServerSuite::db_ = nullptr;
+ServerProcess* ApiServerSuite::server_ = nullptr;
+
+void ApiServerSuite::SetUpTestSuite() {
+  db_ = new TestDatabase(create_test_database());
+  server_ = new ServerProcess();
+  launch_api_server(*server_, *db_);
+}
+
+void ApiServerSuite::TearDownTestSuite() {
+  delete server_;
+  delete db_;
+  server_ = nullptr;
+  db_ = nullptr;
+}
+
 unsigned short free_port() {
   const int s = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};

@@ -2,6 +2,7 @@
 // Runs the real `brandos` binary as a child process for black-box tests: its stdout and stderr
 // go to a log file the test can read; start() waits for the "listening" log line and learns the
 // ports from it (tests listen on port 0).
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -54,6 +55,15 @@ struct TestServer {
 struct TestDatabase;
 void launch_api_server(ServerProcess& server, const TestDatabase& db,
                        const std::vector<std::string>& extra = {});
+
+// A suite sharing one API server and its database (started once per suite, stopped after it).
+class ApiServerSuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+  static TestDatabase* db_;
+  static ServerProcess* server_;
+};
 
 // A free TCP port on 127.0.0.1 (bound once and released; fine for tests on one machine).
 unsigned short free_port();
