@@ -1,8 +1,8 @@
 -- pgbench baseline for GET /v1/orders/{id}: the service's authentication re-read
 -- (pgbench reads ":name" as a variable, so the timestamp format spells its colons as chr(58).)
--- (brandos.authenticated_user) and its tenant-scoped read of the order (OrderRepository::get).
+-- (brandos.authenticated_user) and its tenant-scoped read of the order (OrderRepository::get in a read unit of work).
 SELECT role, email, name FROM brandos.authenticated_user(:tenant, :user);
 BEGIN;
-SELECT set_config('app.tenant_id', :tenant, true);
-SELECT jsonb_build_object('id', o.id, 'status', o.status, 'customer_id', o.customer_id, 'items', coalesce((SELECT jsonb_agg(jsonb_build_object('product_id', i.product_id, 'sku', i.sku, 'name', i.name, 'quantity', i.quantity, 'unit_price', i.unit_price, 'line_total', i.line_total) ORDER BY i.position) FROM brandos.order_items i WHERE i.order_id = o.id), '[]'::jsonb), 'total', o.total, 'currency', o.currency, 'paid_amount', o.paid_amount, 'refunded_amount', o.refunded_amount, 'version', o.version, 'created_at', to_char(o.created_at AT TIME ZONE 'UTC', replace('YYYY-MM-DD"T"HH24#MI#SS.MS"Z"', '#', chr(58))), 'updated_at', to_char(o.updated_at AT TIME ZONE 'UTC', replace('YYYY-MM-DD"T"HH24#MI#SS.MS"Z"', '#', chr(58))))::text FROM brandos.orders o WHERE o.tenant_id = :tenant AND o.id = :oid;
+SELECT set_config('app.tenant_id', :tenant, true), to_char(now() AT TIME ZONE 'UTC', replace('YYYY-MM-DD"T"HH24#MI#SS.MS"Z"', '#', chr(58))) AS now;
+SELECT o.id, o.status, o.customer_id, o.total, o.currency, o.paid_amount, o.refunded_amount, o.version, to_char(o.created_at AT TIME ZONE 'UTC', replace('YYYY-MM-DD"T"HH24#MI#SS.MS"Z"', '#', chr(58))) AS created_at, to_char(o.updated_at AT TIME ZONE 'UTC', replace('YYYY-MM-DD"T"HH24#MI#SS.MS"Z"', '#', chr(58))) AS updated_at, i.product_id, i.sku, i.name AS item_name, i.quantity, i.unit_price, i.line_total FROM brandos.orders o LEFT JOIN brandos.order_items i ON i.tenant_id = o.tenant_id AND i.order_id = o.id WHERE o.tenant_id = :tenant AND o.id = :oid ORDER BY i.position;
 COMMIT;

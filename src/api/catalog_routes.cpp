@@ -3,6 +3,8 @@
 #include <charconv>
 
 #include "api/json_fields.hpp"
+#include "api/operation_context.hpp"
+#include "api/resource_json.hpp"
 #include "api/route_support.hpp"
 
 namespace brandos::api {
@@ -13,18 +15,6 @@ using application::FieldIssue;
 
 namespace {
 
-json::object product_json(const application::ProductRecord& p) {
-  return {{"id", p.id.to_string()},
-          {"sku", p.sku},
-          {"name", p.name},
-          {"description", p.description ? json::value(*p.description) : json::value(nullptr)},
-          {"price", p.price},
-          {"currency", p.currency},
-          {"stock", p.stock},
-          {"version", p.version},
-          {"created_at", p.created_at},
-          {"updated_at", p.updated_at}};
-}
 
 HttpResponse product_response(int status, const application::ProductRecord& p) {
   HttpResponse r = json_ok(status, product_json(p));
@@ -49,8 +39,8 @@ std::optional<int> expected_version(const HttpRequest& request) {
 }
 
 void add_catalog_routes(Router& router, const application::ManageProducts& products) {
-  router.add(Method::post, "/v1/products",
-             [&products](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+  router.add(Method::post, "/v1/products", RouteAccess::needs(domain::Permission::products_write),
+             [&products](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
                auto body = body_of(ctx);
                if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
                std::vector<FieldIssue> issues;
@@ -64,34 +54,34 @@ void add_catalog_routes(Router& router, const application::ManageProducts& produ
                c.stock = f.required_integer("stock").value_or(0);
                f.finish();
                if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
-               auto result = co_await products.create(*ctx.principal, std::move(c));
+               auto result = co_await products.create(operation_context(ctx, p), std::move(c));
                if (!result) co_return render_failure(result.error(), ctx);
                co_return product_response(201, *result);
              });
 
-  router.add(Method::get, "/v1/products",
-             [&products](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
-               auto page = page_of(ctx, "products");
+  router.add(Method::get, "/v1/products", RouteAccess::needs(domain::Permission::products_read),
+             [&products](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+               auto page = page_of(ctx, p.tenant_id, "products");
                if (auto* r = std::get_if<HttpResponse>(&page)) co_return std::move(*r);
                const Page& pg = std::get<Page>(page);
                std::optional<std::string> sku;
                if (auto it = pg.filters.find("sku"); it != pg.filters.end()) sku = it->second;
-               auto result = co_await products.list(*ctx.principal, sku, pg.after, pg.limit);
+               auto result = co_await products.list(operation_context(ctx, p), sku, pg.after, pg.limit);
                if (!result) co_return render_failure(result.error(), ctx);
-               co_return list_response(ctx, "products", std::move(*result), pg.limit, product_json);
+               co_return list_response(p.tenant_id, "products", std::move(*result), pg.limit, product_json);
              });
 
-  router.add(Method::get, "/v1/products/{id}",
-             [&products](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+  router.add(Method::get, "/v1/products/{id}", RouteAccess::needs(domain::Permission::products_read),
+             [&products](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
-               auto result = co_await products.get(*ctx.principal, *id);
+               auto result = co_await products.get(operation_context(ctx, p), *id);
                if (!result) co_return render_failure(result.error(), ctx);
                co_return product_response(200, *result);
              });
 
-  router.add(Method::patch, "/v1/products/{id}",
-             [&products](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+  router.add(Method::patch, "/v1/products/{id}", RouteAccess::needs(domain::Permission::products_write),
+             [&products](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
                auto body = body_of(ctx);
@@ -109,22 +99,22 @@ void add_catalog_routes(Router& router, const application::ManageProducts& produ
                if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
                const auto version = expected_version(ctx.request);
                auto result =
-                   co_await products.update(*ctx.principal, *id, std::move(changes), version);
+                   co_await products.update(operation_context(ctx, p), *id, std::move(changes), version);
                if (!result) co_return render_failure(result.error(), ctx);
                co_return product_response(200, *result);
              });
 
-  router.add(Method::del, "/v1/products/{id}",
-             [&products](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+  router.add(Method::del, "/v1/products/{id}", RouteAccess::needs(domain::Permission::products_write),
+             [&products](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
-               auto result = co_await products.remove(*ctx.principal, *id);
+               auto result = co_await products.remove(operation_context(ctx, p), *id);
                if (!result) co_return render_failure(result.error(), ctx);
                co_return no_content();
              });
 
-  router.add(Method::post, "/v1/products/{id}/stock-adjustments",
-             [&products](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+  router.add(Method::post, "/v1/products/{id}/stock-adjustments", RouteAccess::needs(domain::Permission::stock_write),
+             [&products](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
                auto body = body_of(ctx);
@@ -136,7 +126,7 @@ void add_catalog_routes(Router& router, const application::ManageProducts& produ
                f.finish();
                if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
                auto result =
-                   co_await products.adjust_stock(*ctx.principal, *id, *delta, std::move(*reason));
+                   co_await products.adjust_stock(operation_context(ctx, p), *id, *delta, std::move(*reason));
                if (!result) co_return render_failure(result.error(), ctx);
                co_return product_response(200, *result);
              });

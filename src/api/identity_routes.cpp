@@ -12,6 +12,8 @@
 #include "api/json_body.hpp"
 #include "api/json_fields.hpp"
 #include "api/problem.hpp"
+#include "api/operation_context.hpp"
+#include "api/resource_json.hpp"
 #include "api/route_support.hpp"
 
 namespace brandos::api {
@@ -22,18 +24,7 @@ using application::FieldIssue;
 
 namespace {
 
-json::object user_json(const application::UserRecord& u) {
-  return {{"id", u.id.to_string()},
-          {"email", u.email},
-          {"name", u.name},
-          {"role", domain::to_string(u.role)},
-          {"created_at", u.created_at}};
-}
 
-json::object tenant_json(const application::TenantRecord& t) {
-  return {
-      {"id", t.id.to_string()}, {"name", t.name}, {"slug", t.slug}, {"created_at", t.created_at}};
-}
 
 // Counts one request against `limit` for `key`; a 429 response if over it.
 std::optional<HttpResponse> over_limit(const IdentityApi& api, const RequestContext& ctx,
@@ -67,22 +58,17 @@ HttpResponse tokens_json(const application::TokenPair& t) {
   return r;
 }
 
-// API.md: everything needs a bearer token except sign-up, /v1/auth/* and /health/*.
-bool is_public(const RequestContext& ctx) {
-  return ctx.route.starts_with("/health/") || ctx.route.starts_with("/v1/auth/") ||
-         (ctx.route == "/v1/tenants" && ctx.request.method == Method::post);
-}
 
 }  // namespace
 
 Middleware authentication(const IdentityApi& api) {
   return [&api](RequestContext& ctx, const Next& next) -> asio::awaitable<HttpResponse> {
-    if (is_public(ctx)) co_return co_await next(ctx);
+    if (!ctx.access.authenticated) co_return co_await next(ctx);
     const auto header = ctx.request.header("Authorization");
     if (!header || header->size() < 8 || !iequals(header->substr(0, 7), "Bearer "))
       co_return render_failure(application::failures::unauthorized("A bearer token is required."),
                                ctx);
-    auto principal = co_await api.authenticate(header->substr(7));
+    auto principal = co_await api.authenticate(operation_context(ctx), header->substr(7));
     if (!principal) co_return render_failure(principal.error(), ctx);
     ctx.principal = std::move(*principal);
     const auto& limit = api.limits.requests_per_tenant;
@@ -120,8 +106,7 @@ void add_identity_routes(Router& router, const IdentityApi& api) {
                }
                f.finish();
                if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
-               c.origin = origin_of(ctx);
-               auto result = co_await api.sign_up(std::move(c));
+               auto result = co_await api.sign_up(operation_context(ctx), std::move(c));
                if (!result) co_return render_failure(result.error(), ctx);
                co_return json_ok(201, json::object{{"tenant", tenant_json(result->first)},
                                                    {"user", user_json(result->second)}});
@@ -141,8 +126,7 @@ void add_identity_routes(Router& router, const IdentityApi& api) {
         c.password = f.required_string("password").value_or("");
         f.finish();
         if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
-        c.origin = origin_of(ctx);
-        auto result = co_await api.login(std::move(c));
+        auto result = co_await api.login(operation_context(ctx), std::move(c));
         if (!result) co_return render_failure(result.error(), ctx);
         co_return tokens_json(*result);
       });
@@ -152,7 +136,7 @@ void add_identity_routes(Router& router, const IdentityApi& api) {
                auto token = refresh_token_of(ctx);
                if (auto* r = std::get_if<HttpResponse>(&token)) co_return std::move(*r);
                auto result =
-                   co_await api.refresh(std::move(std::get<std::string>(token)), origin_of(ctx));
+                   co_await api.refresh(operation_context(ctx), std::move(std::get<std::string>(token)));
                if (!result) co_return render_failure(result.error(), ctx);
                co_return tokens_json(*result);
              });
@@ -162,26 +146,22 @@ void add_identity_routes(Router& router, const IdentityApi& api) {
                auto token = refresh_token_of(ctx);
                if (auto* r = std::get_if<HttpResponse>(&token)) co_return std::move(*r);
                auto result =
-                   co_await api.logout(std::move(std::get<std::string>(token)), origin_of(ctx));
+                   co_await api.logout(operation_context(ctx), std::move(std::get<std::string>(token)));
                if (!result) co_return render_failure(result.error(), ctx);
                co_return no_content();
              });
 
-  router.add(Method::get, "/v1/me", [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
-    const auto& p = *ctx.principal;
-    auto user = co_await api.users.get(p, p.user_id);
-    if (!user) co_return render_failure(user.error(), ctx);
-    auto tenant = co_await api.repository.tenant(p.tenant_id);
-    if (!tenant) co_return render_failure(tenant.error(), ctx);
+  router.add(Method::get, "/v1/me", RouteAccess::signed_in(), [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+    auto me = co_await api.users.me(operation_context(ctx, p));
+    if (!me) co_return render_failure(me.error(), ctx);
     json::array permissions;
     for (auto& name : domain::permission_names(p.role)) permissions.emplace_back(name);
-    co_return json_ok(200, json::object{{"user", user_json(*user)},
-                                        {"tenant", tenant_json(*tenant)},
+    co_return json_ok(200, json::object{{"user", user_json(me->user)},
+                                        {"tenant", tenant_json(me->tenant)},
                                         {"permissions", std::move(permissions)}});
   });
 
-  router.add(
-      Method::post, "/v1/users", [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+  router.add(Method::post, "/v1/users", RouteAccess::signed_in(), [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
         auto body = body_of(ctx);
         if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
         std::vector<FieldIssue> issues;
@@ -193,32 +173,32 @@ void add_identity_routes(Router& router, const IdentityApi& api) {
         c.role = f.required_string("role").value_or("");
         f.finish();
         if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
-        auto result = co_await api.users.create(*ctx.principal, std::move(c), origin_of(ctx));
+        auto result = co_await api.users.create(operation_context(ctx, p), std::move(c));
         if (!result) co_return render_failure(result.error(), ctx);
         co_return json_ok(201, user_json(*result));
       });
 
-  router.add(Method::get, "/v1/users",
-             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
-               auto page = page_of(ctx, "users");
+  router.add(Method::get, "/v1/users", RouteAccess::needs(domain::Permission::users_read),
+             [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+               auto page = page_of(ctx, p.tenant_id, "users");
                if (auto* r = std::get_if<HttpResponse>(&page)) co_return std::move(*r);
                const Page& pg = std::get<Page>(page);
-               auto result = co_await api.users.list(*ctx.principal, pg.after, pg.limit);
+               auto result = co_await api.users.list(operation_context(ctx, p), pg.after, pg.limit);
                if (!result) co_return render_failure(result.error(), ctx);
-               co_return list_response(ctx, "users", std::move(*result), pg.limit, user_json);
+               co_return list_response(p.tenant_id, "users", std::move(*result), pg.limit, user_json);
              });
 
-  router.add(Method::get, "/v1/users/{id}",
-             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+  router.add(Method::get, "/v1/users/{id}", RouteAccess::signed_in(),
+             [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
-               auto result = co_await api.users.get(*ctx.principal, *id);
+               auto result = co_await api.users.get(operation_context(ctx, p), *id);
                if (!result) co_return render_failure(result.error(), ctx);
                co_return json_ok(200, user_json(*result));
              });
 
-  router.add(Method::patch, "/v1/users/{id}",
-             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+  router.add(Method::patch, "/v1/users/{id}", RouteAccess::signed_in(),
+             [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
                auto body = body_of(ctx);
@@ -229,49 +209,31 @@ void add_identity_routes(Router& router, const IdentityApi& api) {
                f.finish();
                if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
                auto result =
-                   co_await api.users.update(*ctx.principal, *id, std::move(patch), origin_of(ctx));
+                   co_await api.users.update(operation_context(ctx, p), *id, std::move(patch));
                if (!result) co_return render_failure(result.error(), ctx);
                co_return json_ok(200, user_json(*result));
              });
 
-  router.add(Method::del, "/v1/users/{id}",
-             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+  router.add(Method::del, "/v1/users/{id}", RouteAccess::signed_in(),
+             [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
-               auto result = co_await api.users.remove(*ctx.principal, *id, origin_of(ctx));
+               auto result = co_await api.users.remove(operation_context(ctx, p), *id);
                if (!result) co_return render_failure(result.error(), ctx);
                co_return no_content();
              });
 
-  router.add(Method::get, "/v1/audit-events",
-             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
-               auto page = page_of(ctx, "audit");
+  router.add(Method::get, "/v1/audit-events", RouteAccess::needs(domain::Permission::audit_read),
+             [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+               auto page = page_of(ctx, p.tenant_id, "audit");
                if (auto* r = std::get_if<HttpResponse>(&page)) co_return std::move(*r);
                const Page& pg = std::get<Page>(page);
                std::optional<std::string> action;
                if (auto it = pg.filters.find("action"); it != pg.filters.end()) action = it->second;
-               auto result = co_await api.audit(*ctx.principal, action, pg.after, pg.limit);
+               auto result = co_await api.audit(operation_context(ctx, p), action, pg.after, pg.limit);
                if (!result) co_return render_failure(result.error(), ctx);
-               co_return list_response(ctx, "audit", std::move(*result), pg.limit,
-                                       [](const application::AuditRecord& a) {
-                                         auto opt = [](const std::optional<std::string>& s) {
-                                           return s ? json::value(*s) : json::value(nullptr);
-                                         };
-                                         boost::system::error_code ec;
-                                         json::value details = json::parse(a.details_json, ec);
-                                         if (ec) details = json::object{};
-                                         return json::object{
-                                             {"id", a.id.to_string()},
-                                             {"occurred_at", a.occurred_at},
-                                             {"actor_user_id", opt(a.actor_user_id)},
-                                             {"action", a.action},
-                                             {"target_type", opt(a.target_type)},
-                                             {"target_id", opt(a.target_id)},
-                                             {"ip", opt(a.ip)},
-                                             {"request_id", opt(a.request_id)},
-                                             {"outcome", a.outcome},
-                                             {"details", std::move(details)}};
-                                       });
+               co_return list_response(p.tenant_id, "audit", std::move(*result), pg.limit,
+                                       audit_json);
              });
 }
 

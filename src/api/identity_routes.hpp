@@ -24,15 +24,13 @@ struct IdentityApi {
   const application::Authenticate& authenticate;
   const application::ManageUsers& users;
   const application::ListAuditEvents& audit;
-  application::IdentityRepository& repository;
   application::RateLimiter& limiter;
   IdentityLimits limits;
 };
 
 void add_identity_routes(Router& router, const IdentityApi& api);
 
-// Requires a valid bearer token on everything except POST /v1/tenants, /v1/auth/* and
-// /health/*; puts the principal (re-read from the database) into the context; applies the
+// Requires a valid bearer token on every route registered as authenticated (RouteAccess); puts the principal (re-read from the database) into the context; applies the
 // per-tenant request limit with RateLimit headers.
 Middleware authentication(const IdentityApi& api);
 

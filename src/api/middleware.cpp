@@ -27,7 +27,7 @@ asio::awaitable<HttpResponse> HttpApplication::run_chain(RequestContext& ctx, st
 }
 
 asio::awaitable<HttpResponse> HttpApplication::handle(HttpRequest& request) {
-  RequestContext ctx{request, std::chrono::steady_clock::now(), {}, {}, "unmatched", {}, {}, {},
+  RequestContext ctx{request, std::chrono::steady_clock::now(), {}, {}, "unmatched", {}, {}, {}, {},
                      nullptr};
   ctx.client_ip = resolve_client_ip(
       request.client_ip, request.header("X-Forwarded-For").value_or(""), trusted_proxies_);
@@ -70,6 +70,7 @@ asio::awaitable<HttpResponse> HttpApplication::handle(HttpRequest& request) {
         ctx.route = *m.pattern;
         ctx.params = std::move(m.params);
         ctx.handler = m.handler;
+        ctx.access = *m.access;
         response = co_await run_chain(ctx, 0);
         break;
     }

@@ -5,6 +5,8 @@
 
 #include "api/json_fields.hpp"
 #include "api/problem.hpp"
+#include "api/operation_context.hpp"
+#include "api/resource_json.hpp"
 #include "api/route_support.hpp"
 
 namespace brandos::api {
@@ -14,31 +16,6 @@ namespace json = boost::json;
 using application::FieldIssue;
 
 namespace {
-
-constexpr std::chrono::seconds kIdempotencyLock{30};
-
-json::object order_json(const application::OrderRecord& o) {
-  json::array items;
-  for (const auto& i : o.items)
-    items.push_back({{"product_id", i.product_id.to_string()},
-                     {"sku", i.sku},
-                     {"name", i.name},
-                     {"quantity", i.quantity},
-                     {"unit_price", i.unit_price},
-                     {"line_total", i.line_total}});
-  return {{"id", o.id.to_string()},
-          {"status", o.status},
-          {"customer_id",
-           o.customer_id ? json::value(o.customer_id->to_string()) : json::value(nullptr)},
-          {"items", std::move(items)},
-          {"total", o.total},
-          {"currency", o.currency},
-          {"paid_amount", o.paid_amount},
-          {"refunded_amount", o.refunded_amount},
-          {"version", o.version},
-          {"created_at", o.created_at},
-          {"updated_at", o.updated_at}};
-}
 
 HttpResponse stored_response(const application::StoredResponse& s) {
   HttpResponse r;
@@ -87,14 +64,14 @@ std::optional<application::PlaceOrderCommand> read_place_order(const json::objec
 namespace {
 
 // Stores a 4xx outcome with the key (replayed to retries); releases the key after a 5xx.
-asio::awaitable<HttpResponse> settle(application::IdempotencyStore& store,
+asio::awaitable<HttpResponse> settle(const OrderingApi& api,
+                                     const application::OperationContext& op,
                                      const application::IdempotencyScope& scope, HttpResponse r) {
-  if (r.status >= 500) {
-    co_await store.release(scope);
-  } else {
-    const application::StoredResponse stored{r.status, r.body};
-    co_await store.complete(scope, stored);
-  }
+  const application::StoredResponse stored{r.status, r.body};
+  auto settled = co_await api.idempotency.settle(op, scope, stored);
+  // Not settled (the database went away): the answer stands; the claim's lock runs out and a
+  // retry with the same request takes the key over and gets the same answer.
+  (void)settled;
   co_return r;
 }
 
@@ -109,17 +86,19 @@ bool valid_idempotency_key(std::string_view key) {
 
 void add_order_routes(Router& router, const OrderingApi& api) {
   router.add(
-      Method::post, "/v1/orders", [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+      Method::post, "/v1/orders", RouteAccess::needs(domain::Permission::orders_write),
+      [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
         const auto key = ctx.request.header("Idempotency-Key");
         if (!key || !valid_idempotency_key(*key))
           co_return render_problem(
               problems::bad_request(
                   "Idempotency-Key is required: 1 to 255 visible ASCII characters."),
               ctx.request.path, ctx.request_id);
-        application::IdempotencyScope scope{
-            ctx.principal->tenant_id, ctx.principal->user_id, "POST /v1/orders", std::string(*key),
-            api.idempotency.fingerprint("POST", ctx.request.path, ctx.request.body)};
-        auto claim = co_await api.idempotency.claim(scope, kIdempotencyLock);
+        const application::OperationContext op = operation_context(ctx, p);
+        const application::IdempotencyScope scope{
+            p.tenant_id, p.user_id, "POST /v1/orders", std::string(*key),
+            api.fingerprints.of("POST", ctx.request.path, ctx.request.body)};
+        auto claim = co_await api.idempotency.claim(op, scope);
         if (!claim) co_return render_failure(claim.error(), ctx);
         switch (claim->result) {
           case application::ClaimResult::replay: {
@@ -149,31 +128,27 @@ void add_order_routes(Router& router, const OrderingApi& api) {
         try {
           auto body = body_of(ctx);
           if (auto* r = std::get_if<HttpResponse>(&body))
-            co_return co_await settle(api.idempotency, scope, std::move(*r));
+            co_return co_await settle(api, op, scope, std::move(*r));
           std::vector<FieldIssue> issues;
           auto command = read_place_order(std::get<json::object>(body), issues);
           if (!issues.empty())
-            co_return co_await settle(api.idempotency, scope,
-                                      validation_problem(ctx, std::move(issues)));
-          const application::RenderOrder render = [](const application::OrderRecord& o) {
-            return application::StoredResponse{201, json::serialize(order_json(o))};
-          };
-          auto placed =
-              co_await api.orders.place(*ctx.principal, std::move(*command), &scope, render);
+            co_return co_await settle(api, op, scope, validation_problem(ctx, std::move(issues)));
+          auto placed = co_await api.orders.place(op, std::move(*command), &scope);
           if (!placed)
-            co_return co_await settle(api.idempotency, scope, render_failure(placed.error(), ctx));
-          co_return stored_response(render(*placed));  // the key was completed with the order
+            co_return co_await settle(api, op, scope, render_failure(placed.error(), ctx));
+          // The key was completed with this very document, in the order's transaction.
+          co_return stored_response({201, std::move(placed->document)});
         } catch (...) {
           bug = std::current_exception();
         }
         // A bug (500): let a retry run again rather than hold the key until its lock expires.
-        co_await api.idempotency.release(scope);
+        co_await settle(api, op, scope, HttpResponse{500});
         std::rethrow_exception(bug);
       });
 
-  router.add(Method::get, "/v1/orders",
-             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
-               auto page = page_of(ctx, "orders");
+  router.add(Method::get, "/v1/orders", RouteAccess::needs(domain::Permission::orders_read),
+             [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+               auto page = page_of(ctx, p.tenant_id, "orders");
                if (auto* r = std::get_if<HttpResponse>(&page)) co_return std::move(*r);
                const Page& pg = std::get<Page>(page);
                application::OrderFilter filter;
@@ -191,22 +166,22 @@ void add_order_routes(Router& router, const OrderingApi& api) {
                  if (!filter.customer_id)
                    co_return validation_problem(ctx, {{"customer_id", "must be a customer id"}});
                }
-               auto result = co_await api.orders.list(*ctx.principal, std::move(filter));
+               auto result = co_await api.orders.list(operation_context(ctx, p), std::move(filter));
                if (!result) co_return render_failure(result.error(), ctx);
-               co_return list_response(ctx, "orders", std::move(*result), pg.limit, order_json);
+               co_return list_response(p.tenant_id, "orders", std::move(*result), pg.limit, order_json);
              });
 
-  router.add(Method::get, "/v1/orders/{id}",
-             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+  router.add(Method::get, "/v1/orders/{id}", RouteAccess::needs(domain::Permission::orders_read),
+             [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
-               auto result = co_await api.orders.get(*ctx.principal, *id);
+               auto result = co_await api.orders.get(operation_context(ctx, p), *id);
                if (!result) co_return render_failure(result.error(), ctx);
                co_return json_ok(200, order_json(*result));
              });
 
-  router.add(Method::post, "/v1/orders/{id}/cancel",
-             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+  router.add(Method::post, "/v1/orders/{id}/cancel", RouteAccess::needs(domain::Permission::orders_write),
+             [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
                std::string reason;
@@ -219,13 +194,13 @@ void add_order_routes(Router& router, const OrderingApi& api) {
                  f.finish();
                  if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
                }
-               auto result = co_await api.orders.cancel(*ctx.principal, *id, std::move(reason));
+               auto result = co_await api.orders.cancel(operation_context(ctx, p), *id, std::move(reason));
                if (!result) co_return render_failure(result.error(), ctx);
                co_return json_ok(200, order_json(*result));
              });
 
-  router.add(Method::post, "/v1/orders/{id}/fulfill",
-             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+  router.add(Method::post, "/v1/orders/{id}/fulfill", RouteAccess::needs(domain::Permission::orders_write),
+             [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
                if (!ctx.request.body.empty()) {
@@ -235,28 +210,19 @@ void add_order_routes(Router& router, const OrderingApi& api) {
                  JsonFields(std::get<json::object>(body), issues).finish();
                  if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
                }
-               auto result = co_await api.orders.fulfill(*ctx.principal, *id);
+               auto result = co_await api.orders.fulfill(operation_context(ctx, p), *id);
                if (!result) co_return render_failure(result.error(), ctx);
                co_return json_ok(200, order_json(*result));
              });
 
-  router.add(Method::get, "/v1/orders/{id}/events",
-             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+  router.add(Method::get, "/v1/orders/{id}/events", RouteAccess::needs(domain::Permission::orders_read),
+             [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
-               auto result = co_await api.orders.history(*ctx.principal, *id);
+               auto result = co_await api.orders.history(operation_context(ctx, p), *id);
                if (!result) co_return render_failure(result.error(), ctx);
                json::array data;
-               for (const auto& e : *result) {
-                 boost::system::error_code ec;
-                 json::value d = json::parse(e.data_json, ec);
-                 if (ec) d = json::object{};
-                 data.push_back({{"id", e.id.to_string()},
-                                 {"type", e.type},
-                                 {"occurred_at", e.occurred_at},
-                                 {"actor", e.actor},
-                                 {"data", std::move(d)}});
-               }
+               for (const auto& e : *result) data.push_back(order_event_json(e));
                co_return json_ok(200, json::object{{"data", std::move(data)}});
              });
 }

@@ -7,13 +7,15 @@
 
 #include "api/router.hpp"
 #include "application/ordering/manage_orders.hpp"
-#include "application/ports/idempotency_store.hpp"
+#include "application/idempotency/idempotent_requests.hpp"
+#include "application/ports/request_fingerprints.hpp"
 
 namespace brandos::api {
 
 struct OrderingApi {
   const application::ManageOrders& orders;
-  application::IdempotencyStore& idempotency;
+  const application::IdempotentRequests& idempotency;
+  const application::RequestFingerprints& fingerprints;
 };
 
 void add_order_routes(Router& router, const OrderingApi& api);

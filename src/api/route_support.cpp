@@ -22,10 +22,6 @@ HttpResponse no_content() {
   return r;
 }
 
-application::RequestOrigin origin_of(const RequestContext& ctx) {
-  return {ctx.client_ip, ctx.request_id};
-}
-
 HttpResponse validation_problem(const RequestContext& ctx,
                                 std::vector<application::FieldIssue> issues) {
   return render_failure(application::failures::validation(std::move(issues)), ctx);
@@ -51,7 +47,8 @@ void add_rate_headers(HttpResponse& r, const application::RateLimit& limit,
                                 ", reset=" + std::to_string(d.reset_seconds));
 }
 
-std::variant<Page, HttpResponse> page_of(const RequestContext& ctx, std::string_view list) {
+std::variant<Page, HttpResponse> page_of(const RequestContext& ctx, const domain::Uuid& tenant,
+                                         std::string_view list) {
   Page page;
   auto params = boost::urls::parse_query(ctx.request.query);
   if (!params)
@@ -69,7 +66,7 @@ std::variant<Page, HttpResponse> page_of(const RequestContext& ctx, std::string_
         return validation_problem(ctx, {{"limit", "must be an integer from 1 to 100"}});
       page.limit = v;
     } else if (key == "cursor") {
-      page.after = decode_cursor(value, list, ctx.principal->tenant_id);
+      page.after = decode_cursor(value, list, tenant);
       if (!page.after)
         return render_problem(
             problems::bad_request("The cursor is malformed or belongs to another list."),

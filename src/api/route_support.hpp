@@ -18,7 +18,6 @@ namespace brandos::api {
 
 HttpResponse json_ok(int status, const boost::json::value& v);
 HttpResponse no_content();
-application::RequestOrigin origin_of(const RequestContext& ctx);
 HttpResponse validation_problem(const RequestContext& ctx,
                                 std::vector<application::FieldIssue> issues);
 // The body as a JSON object, or the 415/400 response saying why not.
@@ -34,11 +33,12 @@ struct Page {
   std::map<std::string, std::string> filters;  // the other query parameters, decoded
 };
 // `list` names the collection so a cursor from another list is refused.
-std::variant<Page, HttpResponse> page_of(const RequestContext& ctx, std::string_view list);
+std::variant<Page, HttpResponse> page_of(const RequestContext& ctx, const domain::Uuid& tenant,
+                                         std::string_view list);
 
 // {"data": [...], "next_cursor": ...} from up to limit + 1 items (the extra one means "more").
 template <class T, class ToJson>
-HttpResponse list_response(const RequestContext& ctx, std::string_view list, std::vector<T> items,
+HttpResponse list_response(const domain::Uuid& tenant, std::string_view list, std::vector<T> items,
                            int limit, ToJson to_json) {
   boost::json::array data;
   std::optional<domain::Uuid> next;
@@ -49,7 +49,7 @@ HttpResponse list_response(const RequestContext& ctx, std::string_view list, std
   for (const auto& i : items) data.push_back(to_json(i));
   boost::json::object body{{"data", std::move(data)}};
   body["next_cursor"] =
-      next ? boost::json::value(encode_cursor(list, ctx.principal->tenant_id, *next))
+      next ? boost::json::value(encode_cursor(list, tenant, *next))
            : boost::json::value(nullptr);
   return json_ok(200, body);
 }

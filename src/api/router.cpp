@@ -1,9 +1,13 @@
 #include "api/router.hpp"
 
+#include "api/failure_response.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 
 namespace brandos::api {
+
+namespace asio = boost::asio;
 
 namespace {
 
@@ -32,8 +36,12 @@ int specificity(const std::vector<std::string>& segments) {
 }  // namespace
 
 void Router::add(Method method, std::string pattern, Handler handler) {
+  insert(method, std::move(pattern), std::move(handler), RouteAccess::open());
+}
+
+void Router::insert(Method method, std::string pattern, Handler handler, RouteAccess access) {
   if (pattern.empty() || pattern.front() != '/') throw std::logic_error("route must start with /");
-  Route r{method, pattern, {}, std::move(handler)};
+  Route r{method, pattern, {}, std::move(handler), access};
   for (auto s : split_path(pattern)) r.segments.emplace_back(s);
   routes_.push_back(std::move(r));
   std::stable_sort(routes_.begin(), routes_.end(), [](const Route& a, const Route& b) {
@@ -69,6 +77,7 @@ Router::Match Router::match(Method method, std::string_view path) const {
   if (chosen) {
     m.outcome = Match::Outcome::found;
     m.handler = &chosen->handler;
+    m.access = &chosen->access;
     m.pattern = &chosen->pattern;
     for (std::size_t i = 0; i < parts.size(); ++i) {
       const std::string& seg = chosen->segments[i];
@@ -87,9 +96,24 @@ Router::Match Router::match(Method method, std::string_view path) const {
   return m;
 }
 
+void Router::add(Method method, std::string pattern, RouteAccess access,
+                 AuthenticatedHandler handler) {
+  if (!access.authenticated) throw std::logic_error("an authenticated route needs access");
+  insert(method, std::move(pattern),
+      [access, handler = std::move(handler)](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+        // The authentication middleware runs before every authenticated route; a route reached
+        // without a principal is a wiring bug, never a client's doing.
+        if (!ctx.principal) throw std::logic_error("authenticated route reached without a principal");
+        if (ctx.principal->role < access.minimum)
+          co_return render_failure(application::failures::forbidden(), ctx);
+        co_return co_await handler(ctx, *ctx.principal);
+      },
+      access);
+}
+
 std::vector<Router::RouteInfo> Router::routes() const {
   std::vector<RouteInfo> out;
-  for (const auto& r : routes_) out.push_back({r.method, r.pattern});
+  for (const auto& r : routes_) out.push_back({r.method, r.pattern, r.access});
   return out;
 }
 

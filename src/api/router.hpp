@@ -14,11 +14,16 @@ namespace brandos::api {
 
 class Router {
  public:
+  // A public route.
   void add(Method method, std::string pattern, Handler handler);
+  // An authenticated route: the caller must be signed in with at least `access.minimum`
+  // (403 otherwise, before the handler runs).
+  void add(Method method, std::string pattern, RouteAccess access, AuthenticatedHandler handler);
 
   struct Match {
     enum class Outcome { found, not_found, method_not_allowed } outcome = Outcome::not_found;
     const Handler* handler = nullptr;
+    const RouteAccess* access = nullptr;
     const std::string* pattern = nullptr;
     std::vector<std::pair<std::string, std::string>> params;
     std::string allow;  // for method_not_allowed
@@ -28,6 +33,7 @@ class Router {
   struct RouteInfo {
     Method method;
     std::string pattern;
+    RouteAccess access;
   };
   std::vector<RouteInfo> routes() const;
 
@@ -37,7 +43,9 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;  // "{id}" marks a parameter
     Handler handler;
+    RouteAccess access;
   };
+  void insert(Method method, std::string pattern, Handler handler, RouteAccess access);
   std::vector<Route> routes_;
 };
 

@@ -11,30 +11,34 @@ namespace brandos::app {
 
 namespace asio = boost::asio;
 
-asio::awaitable<void> run_background_jobs(pg::Pool& pool, JobSettings settings) {
+namespace {
+constexpr int kExpiryBatch = 500;
+}
+
+asio::awaitable<void> run_background_jobs(application::CrossTenantMaintenance& maintenance,
+                                          const application::ExpireUnpaidOrders& expire,
+                                          JobSettings settings) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
-  const std::string unpaid_after =
-      std::to_string(settings.unpaid_order_timeout.count()) + " seconds";
   auto last_reap = std::chrono::steady_clock::time_point{};
   for (;;) {
-    auto cancelled = co_await pool.execute(
-        pg::Statement("SELECT brandos.cancel_unpaid_orders($1::interval, 500)", unpaid_after));
+    auto cancelled = co_await expire(settings.unpaid_order_timeout, kExpiryBatch);
     if (!cancelled) {
       observability::log_warn("job_failed")
-          .str("job", "cancel_unpaid_orders")
-          .str("error", cancelled.error().message)
+          .str("job", "expire_unpaid_orders")
+          .str("error", cancelled.error().detail)
           .write();
-    } else if (const auto n = cancelled->int64(0, 0); n > 0) {
-      observability::log_info("unpaid_orders_cancelled").num("orders", n).write();
+    } else if (*cancelled > 0) {
+      observability::log_info("unpaid_orders_cancelled")
+          .num("orders", static_cast<std::int64_t>(*cancelled))
+          .write();
     }
     if (std::chrono::steady_clock::now() - last_reap > std::chrono::hours(1)) {
       last_reap = std::chrono::steady_clock::now();
-      auto reaped = co_await pool.execute(
-          pg::Statement("SELECT brandos.reap_idempotency_keys(interval '24 hours')"));
+      auto reaped = co_await maintenance.reap_idempotency_keys(std::chrono::hours(24));
       if (!reaped)
         observability::log_warn("job_failed")
             .str("job", "reap_idempotency_keys")
-            .str("error", reaped.error().message)
+            .str("error", reaped.error().detail)
             .write();
     }
     timer.expires_after(settings.interval);

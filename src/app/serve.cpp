@@ -32,14 +32,16 @@
 #include "infrastructure/observability/log.hpp"
 #include "infrastructure/observability/metrics.hpp"
 #include "infrastructure/observability/process_metrics.hpp"
-#include "infrastructure/postgres/customer_repository.hpp"
+#include "api/resource_json.hpp"
+#include "application/catalog/manage_products.hpp"
+#include "application/customers/manage_customers.hpp"
+#include "infrastructure/crypto/request_fingerprints.hpp"
+#include "infrastructure/postgres/authenticated_users.hpp"
+#include "infrastructure/postgres/cross_tenant_maintenance.hpp"
 #include "infrastructure/postgres/database_probe.hpp"
-#include "infrastructure/postgres/idempotency_store.hpp"
-#include "infrastructure/postgres/identity_repository.hpp"
 #include "infrastructure/postgres/migration.hpp"
-#include "infrastructure/postgres/order_repository.hpp"
 #include "infrastructure/postgres/pool.hpp"
-#include "infrastructure/postgres/product_repository.hpp"
+#include "infrastructure/postgres/unit_of_work.hpp"
 #include "infrastructure/security/zxcvbn_password_strength.hpp"
 
 namespace brandos::app {
@@ -109,7 +111,8 @@ struct Worker {
   std::unique_ptr<pg::Pool> pool;
   std::unique_ptr<pg::DatabaseProbe> probe;
   std::unique_ptr<application::CheckReadiness> readiness;
-  std::unique_ptr<pg::IdentityRepository> identity_repository;
+  std::unique_ptr<pg::TenantData> data;
+  std::unique_ptr<pg::AuthenticatedUsers> authenticated_users;
   std::unique_ptr<application::IdentityDependencies> identity;
   std::unique_ptr<application::SignUp> sign_up;
   std::unique_ptr<application::Login> login;
@@ -119,14 +122,13 @@ struct Worker {
   std::unique_ptr<application::ManageUsers> users;
   std::unique_ptr<application::ListAuditEvents> audit;
   std::unique_ptr<api::IdentityApi> identity_api;
-  std::unique_ptr<pg::ProductRepository> product_repository;
   std::unique_ptr<application::ManageProducts> products;
-  std::unique_ptr<pg::OrderRepository> order_repository;
-  std::unique_ptr<pg::IdempotencyStore> idempotency;
+  std::unique_ptr<application::IdempotentRequests> idempotency;
   std::unique_ptr<application::ManageOrders> orders;
   std::unique_ptr<api::OrderingApi> ordering_api;
-  std::unique_ptr<pg::CustomerRepository> customer_repository;
   std::unique_ptr<application::ManageCustomers> customers;
+  std::unique_ptr<pg::CrossTenantMaintenance> maintenance;  // first worker only
+  std::unique_ptr<application::ExpireUnpaidOrders> expire_unpaid;
   std::unique_ptr<api::HttpApplication> app;
   std::unique_ptr<api::HttpServer> server;
   std::unique_ptr<api::HttpApplication> admin_app;  // first worker only
@@ -184,6 +186,8 @@ int serve(const Config& config) {
   token_settings.audience = config.jwt_audience;
   crypto::JwtTokenService tokens(token_settings);
   local::InProcessRateLimiter limiter;
+  const api::JsonDocuments documents;
+  const crypto::Sha256RequestFingerprints fingerprints;
   crypto::SodiumPersonalDataCipher personal_data(
       load_master_keys(config.data_keys, config.data_dir),
       load_email_index_key(config.email_index_key, config.data_dir));
@@ -218,7 +222,7 @@ int serve(const Config& config) {
       po.connection.conninfo = db.app_conninfo;
       po.connection.statement_timeout = config.db_statement_timeout;
       po.connection.prepared_statements = config.db_prepared_statements;
-      po.connection.on_round_trip = [&query_seconds, &query_errors](double s, bool ok) {
+      po.connection.on_round_trip = [&query_seconds, &query_errors](double s, bool ok, std::string_view) {
         query_seconds.observe(s);
         if (!ok) query_errors.inc();
       };
@@ -231,10 +235,11 @@ int serve(const Config& config) {
       w->readiness = std::make_unique<application::CheckReadiness>(
           std::vector<application::DependencyProbe*>{w->probe.get()});
 
-      w->identity_repository = std::make_unique<pg::IdentityRepository>(*w->pool, ids);
+      w->data = std::make_unique<pg::TenantData>(*w->pool, ids);
+      w->authenticated_users = std::make_unique<pg::AuthenticatedUsers>(*w->pool);
       w->identity =
           std::make_unique<application::IdentityDependencies>(application::IdentityDependencies{
-              *w->identity_repository, hasher, strength, tokens, limiter, ids});
+              *w->data, *w->authenticated_users, hasher, strength, tokens, limiter, ids});
       w->sign_up = std::make_unique<application::SignUp>(*w->identity);
       w->login = std::make_unique<application::Login>(*w->identity, decoy_hash);
       w->refresh = std::make_unique<application::RefreshSession>(*w->identity);
@@ -244,20 +249,20 @@ int serve(const Config& config) {
       w->audit = std::make_unique<application::ListAuditEvents>(*w->identity);
       w->identity_api = std::make_unique<api::IdentityApi>(api::IdentityApi{
           *w->sign_up, *w->login, *w->refresh, *w->logout, *w->authenticate, *w->users, *w->audit,
-          *w->identity_repository, limiter, identity_limits});
+          limiter, identity_limits});
 
-      w->product_repository = std::make_unique<pg::ProductRepository>(*w->pool);
-      w->products = std::make_unique<application::ManageProducts>(*w->product_repository, ids);
-
-      w->order_repository = std::make_unique<pg::OrderRepository>(*w->pool);
-      w->idempotency = std::make_unique<pg::IdempotencyStore>(*w->pool);
-      w->orders = std::make_unique<application::ManageOrders>(*w->order_repository, ids);
-      w->ordering_api =
-          std::make_unique<api::OrderingApi>(api::OrderingApi{*w->orders, *w->idempotency});
-
-      w->customer_repository = std::make_unique<pg::CustomerRepository>(*w->pool);
-      w->customers = std::make_unique<application::ManageCustomers>(
-          *w->customer_repository, personal_data, *w->identity_repository, ids);
+      w->products = std::make_unique<application::ManageProducts>(*w->data, documents, ids);
+      w->idempotency = std::make_unique<application::IdempotentRequests>(*w->data);
+      w->orders = std::make_unique<application::ManageOrders>(*w->data, documents, ids);
+      w->ordering_api = std::make_unique<api::OrderingApi>(
+          api::OrderingApi{*w->orders, *w->idempotency, fingerprints});
+      w->customers = std::make_unique<application::ManageCustomers>(*w->data, personal_data,
+                                                                    documents, ids);
+      if (i == 0) {
+        w->maintenance = std::make_unique<pg::CrossTenantMaintenance>(*w->pool);
+        w->expire_unpaid =
+            std::make_unique<application::ExpireUnpaidOrders>(*w->maintenance, *w->orders);
+      }
 
       auto router = std::make_shared<api::Router>();
       api::add_health_routes(*router, *w->readiness);
@@ -330,7 +335,7 @@ int serve(const Config& config) {
   // Maintenance jobs run on the first I/O thread, with its pool.
   asio::co_spawn(
       *workers.front()->io,
-      run_background_jobs(*workers.front()->pool,
+      run_background_jobs(*workers.front()->maintenance, *workers.front()->expire_unpaid,
                           JobSettings{std::chrono::seconds(config.unpaid_order_timeout_s),
                                       std::chrono::seconds(config.job_interval_s)}),
       asio::detached);

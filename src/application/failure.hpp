@@ -31,8 +31,15 @@ struct Failure {
   int retry_after_seconds = 0;
 };
 
+// The result of a use case or port: a value, or the Failure that says why not. [[nodiscard]]: a
+// dropped Outcome is a dropped error. (GCC does not see a value dropped through co_await, so
+// review still has to.)
 template <class T>
-using Outcome = std::expected<T, Failure>;
+class [[nodiscard]] Outcome : public std::expected<T, Failure> {
+ public:
+  using std::expected<T, Failure>::expected;
+  Outcome(std::expected<T, Failure> e) : std::expected<T, Failure>(std::move(e)) {}
+};
 
 namespace failures {
 Failure validation(std::vector<FieldIssue> fields);

@@ -36,8 +36,8 @@ domain::Address decode_address(const std::string& s) {
   return a;
 }
 
-std::optional<Failure> lacks(const Principal& actor, Permission p) {
-  if (domain::has_permission(actor.role, p)) return std::nullopt;
+std::optional<Failure> lacks(const OperationContext& ctx, Permission p) {
+  if (domain::has_permission(ctx.actor().role, p)) return std::nullopt;
   return failures::forbidden();
 }
 
@@ -59,9 +59,9 @@ CustomerView ManageCustomers::open(const domain::Uuid& tenant, const SealedCusto
   return v;
 }
 
-asio::awaitable<Outcome<CustomerView>> ManageCustomers::create(const Principal& actor,
+asio::awaitable<Outcome<CustomerView>> ManageCustomers::create(const OperationContext& ctx,
                                                                CustomerData d) const {
-  if (auto f = lacks(actor, Permission::customers_write)) co_return std::unexpected(*f);
+  if (auto f = lacks(ctx, Permission::customers_write)) co_return std::unexpected(*f);
   std::vector<FieldIssue> issues;
   const auto email = domain::normalise_email(d.email);
   if (!email) issues.push_back({"email", "must be a valid e-mail address"});
@@ -74,69 +74,91 @@ asio::awaitable<Outcome<CustomerView>> ManageCustomers::create(const Principal& 
       issues.push_back({"address." + problem->first, problem->second});
   if (!issues.empty()) co_return std::unexpected(failures::validation(std::move(issues)));
 
+  const domain::Uuid tenant = ctx.actor().tenant_id;
   SealedCustomer s;
   s.id = ids_.new_id();
-  s.key = cipher_.new_data_key(actor.tenant_id, s.id);
-  s.email_index = cipher_.email_index(actor.tenant_id, *email);
-  s.email = cipher_.seal(s.key, actor.tenant_id, s.id, "email", *email);
-  s.name = cipher_.seal(s.key, actor.tenant_id, s.id, "name", d.name);
-  if (d.phone) s.phone = cipher_.seal(s.key, actor.tenant_id, s.id, "phone", *d.phone);
+  s.key = cipher_.new_data_key(tenant, s.id);
+  s.email_index = cipher_.email_index(tenant, *email);
+  s.email = cipher_.seal(s.key, tenant, s.id, "email", *email);
+  s.name = cipher_.seal(s.key, tenant, s.id, "name", d.name);
+  if (d.phone) s.phone = cipher_.seal(s.key, tenant, s.id, "phone", *d.phone);
   if (d.address)
-    s.address = cipher_.seal(s.key, actor.tenant_id, s.id, "address", encode_address(*d.address));
-  const domain::Uuid event_id = ids_.new_id();
-  auto stored = co_await customers_.create(actor.tenant_id, s, event_id);
-  if (!stored) co_return std::unexpected(stored.error());
-  co_return open(actor.tenant_id, *stored);
+    s.address = cipher_.seal(s.key, tenant, s.id, "address", encode_address(*d.address));
+
+  auto uow = data_.begin(ctx, Access::write);
+  auto now = co_await uow->now();
+  if (!now) co_return std::unexpected(now.error());
+  s.created_at = *now;
+  uow->customers().add(s);
+  uow->outbox().add({ids_.new_id(), "customer.created", "customer", s.id, 1,
+                     documents_.reference(s.id)});
+  auto done = co_await uow->commit();  // a taken e-mail fails here: conflict "email-taken"
+  if (!done) co_return std::unexpected(done.error());
+  co_return open(tenant, s);
 }
 
-asio::awaitable<Outcome<CustomerView>> ManageCustomers::get(const Principal& actor,
+asio::awaitable<Outcome<CustomerView>> ManageCustomers::get(const OperationContext& ctx,
                                                             const domain::Uuid& id) const {
-  if (auto f = lacks(actor, Permission::customers_read)) co_return std::unexpected(*f);
-  auto s = co_await customers_.get(actor.tenant_id, id);
+  if (auto f = lacks(ctx, Permission::customers_read)) co_return std::unexpected(*f);
+  auto uow = data_.begin(ctx, Access::read);
+  auto s = co_await uow->customers().get(id);
   if (!s) co_return std::unexpected(s.error());
   if (!*s) co_return std::unexpected(failures::not_found());
-  co_return open(actor.tenant_id, **s);
+  co_return open(ctx.actor().tenant_id, **s);
 }
 
 asio::awaitable<Outcome<std::vector<CustomerView>>> ManageCustomers::list(
-    const Principal& actor, const std::optional<std::string>& email,
+    const OperationContext& ctx, const std::optional<std::string>& email,
     const std::optional<domain::Uuid>& after, int limit) const {
-  if (auto f = lacks(actor, Permission::customers_read)) co_return std::unexpected(*f);
+  if (auto f = lacks(ctx, Permission::customers_read)) co_return std::unexpected(*f);
+  const domain::Uuid tenant = ctx.actor().tenant_id;
   std::optional<Bytes> index;
   if (email) {
     const auto normalised = domain::normalise_email(*email);
     if (!normalised) co_return std::vector<CustomerView>{};  // no customer has that address
-    index = cipher_.email_index(actor.tenant_id, *normalised);
+    index = cipher_.email_index(tenant, *normalised);
   }
-  auto rows = co_await customers_.list(actor.tenant_id, index, after, limit + 1);
+  auto uow = data_.begin(ctx, Access::read);
+  auto rows = co_await uow->customers().list(index, after, limit + 1);
   if (!rows) co_return std::unexpected(rows.error());
   std::vector<CustomerView> out;
-  for (const auto& s : *rows) out.push_back(open(actor.tenant_id, s));
+  for (const auto& s : *rows) out.push_back(open(tenant, s));
   co_return out;
 }
 
-asio::awaitable<Outcome<CustomerExport>> ManageCustomers::export_data(
-    const Principal& actor, const domain::Uuid& id, const RequestOrigin& origin) const {
-  if (auto f = lacks(actor, Permission::customers_export)) co_return std::unexpected(*f);
-  auto customer = co_await get(actor, id);
-  if (!customer) co_return std::unexpected(customer.error());
-  auto orders = co_await customers_.order_ids(actor.tenant_id, id);
+asio::awaitable<Outcome<CustomerExport>> ManageCustomers::export_data(const OperationContext& ctx,
+                                                                      const domain::Uuid& id) const {
+  if (auto f = lacks(ctx, Permission::customers_export)) co_return std::unexpected(*f);
+  // The export and its audit row are one unit of work: no export leaves unrecorded.
+  auto uow = data_.begin(ctx, Access::write);
+  auto s = co_await uow->customers().get(id);
+  if (!s) co_return std::unexpected(s.error());
+  if (!*s) co_return std::unexpected(failures::not_found());
+  auto orders = co_await uow->customers().order_ids(id);
   if (!orders) co_return std::unexpected(orders.error());
-  const AuditEntry audit{"customer.exported", actor.user_id, "customer", id.to_string(), origin};
-  co_await audit_.append_audit(actor.tenant_id, audit);
-  co_return CustomerExport{std::move(*customer), std::move(*orders)};
+  const AuditEntry audit{"customer.exported", ctx.actor().user_id, "customer", id.to_string(),
+                         ctx.origin()};
+  uow->audit().append(audit);
+  auto done = co_await uow->commit();
+  if (!done) co_return std::unexpected(done.error());
+  co_return CustomerExport{open(ctx.actor().tenant_id, **s), std::move(*orders)};
 }
 
-asio::awaitable<Outcome<void>> ManageCustomers::erase(const Principal& actor,
-                                                      const domain::Uuid& id,
-                                                      const RequestOrigin& origin) const {
-  if (auto f = lacks(actor, Permission::customers_erase)) co_return std::unexpected(*f);
-  const domain::Uuid event_id = ids_.new_id();
-  auto erased = co_await customers_.erase(actor.tenant_id, id, event_id);
-  if (!erased) co_return std::unexpected(erased.error());
-  if (!*erased) co_return std::unexpected(failures::not_found());
-  const AuditEntry audit{"customer.erased", actor.user_id, "customer", id.to_string(), origin};
-  co_await audit_.append_audit(actor.tenant_id, audit);
+asio::awaitable<Outcome<void>> ManageCustomers::erase(const OperationContext& ctx,
+                                                      const domain::Uuid& id) const {
+  if (auto f = lacks(ctx, Permission::customers_erase)) co_return std::unexpected(*f);
+  // Erasure, its event and its audit row commit together or not at all.
+  auto uow = data_.begin(ctx, Access::write);
+  auto version = co_await uow->customers().erase(id);
+  if (!version) co_return std::unexpected(version.error());
+  if (!*version) co_return std::unexpected(failures::not_found());
+  uow->outbox().add({ids_.new_id(), "customer.erased", "customer", id, **version,
+                     documents_.reference(id)});
+  const AuditEntry audit{"customer.erased", ctx.actor().user_id, "customer", id.to_string(),
+                         ctx.origin()};
+  uow->audit().append(audit);
+  auto done = co_await uow->commit();
+  if (!done) co_return std::unexpected(done.error());
   co_return Outcome<void>{};
 }
 

@@ -1,11 +1,13 @@
 #pragma once
 // Customer use cases (API.md "Customers"): create (staff+), read and find by e-mail (viewer+),
-// export everything held (admin+), erase (admin+, audited). Personal data is encrypted before it
-// reaches the repository and decrypted after; only this layer ever sees plaintext.
+// export everything held (admin+, audited), erase (admin+, audited). Personal data is encrypted
+// before it reaches the repository and decrypted after; only this layer ever sees plaintext.
 #include "application/identity/principal.hpp"
-#include "application/ports/customer_repository.hpp"
+#include "application/operation_context.hpp"
 #include "application/ports/id_generator.hpp"
-#include "application/ports/identity_repository.hpp"
+#include "application/ports/personal_data_cipher.hpp"
+#include "application/ports/resource_documents.hpp"
+#include "application/ports/unit_of_work.hpp"
 #include "domain/customers/customer.hpp"
 
 namespace brandos::application {
@@ -33,28 +35,28 @@ struct CustomerExport {
 
 class ManageCustomers {
  public:
-  ManageCustomers(CustomerRepository& customers, PersonalDataCipher& cipher,
-                  IdentityRepository& audit, IdGenerator& ids)
-      : customers_(customers), cipher_(cipher), audit_(audit), ids_(ids) {}
+  ManageCustomers(TenantData& data, PersonalDataCipher& cipher, const ResourceDocuments& documents,
+                  IdGenerator& ids)
+      : data_(data), cipher_(cipher), documents_(documents), ids_(ids) {}
 
-  boost::asio::awaitable<Outcome<CustomerView>> create(const Principal& actor,
+  // Conflict "email-taken" when a live customer of the brand has the e-mail.
+  boost::asio::awaitable<Outcome<CustomerView>> create(const OperationContext& ctx,
                                                        CustomerData data) const;
-  boost::asio::awaitable<Outcome<CustomerView>> get(const Principal& actor,
+  boost::asio::awaitable<Outcome<CustomerView>> get(const OperationContext& ctx,
                                                     const domain::Uuid& id) const;
   boost::asio::awaitable<Outcome<std::vector<CustomerView>>> list(
-      const Principal& actor, const std::optional<std::string>& email,
+      const OperationContext& ctx, const std::optional<std::string>& email,
       const std::optional<domain::Uuid>& after, int limit) const;
-  boost::asio::awaitable<Outcome<CustomerExport>> export_data(const Principal& actor,
-                                                              const domain::Uuid& id,
-                                                              const RequestOrigin& origin) const;
-  boost::asio::awaitable<Outcome<void>> erase(const Principal& actor, const domain::Uuid& id,
-                                              const RequestOrigin& origin) const;
+  boost::asio::awaitable<Outcome<CustomerExport>> export_data(const OperationContext& ctx,
+                                                              const domain::Uuid& id) const;
+  boost::asio::awaitable<Outcome<void>> erase(const OperationContext& ctx,
+                                              const domain::Uuid& id) const;
 
  private:
   CustomerView open(const domain::Uuid& tenant, const SealedCustomer& sealed) const;
-  CustomerRepository& customers_;
+  TenantData& data_;
   PersonalDataCipher& cipher_;
-  IdentityRepository& audit_;
+  const ResourceDocuments& documents_;
   IdGenerator& ids_;
 };
 

@@ -1,17 +1,19 @@
 #pragma once
 // The ports the identity use cases work with, wired once by the composition root. All are
 // borrowed and must outlive the use cases.
+#include "application/ports/authenticated_users.hpp"
 #include "application/ports/id_generator.hpp"
-#include "application/ports/identity_repository.hpp"
 #include "application/ports/password_hasher.hpp"
 #include "application/ports/password_strength.hpp"
 #include "application/ports/rate_limiter.hpp"
 #include "application/ports/token_service.hpp"
+#include "application/ports/unit_of_work.hpp"
 
 namespace brandos::application {
 
 struct IdentityDependencies {
-  IdentityRepository& repository;
+  TenantData& data;
+  AuthenticatedUsers& authenticated_users;
   PasswordHasher& hasher;
   const PasswordStrength& strength;
   TokenService& tokens;
@@ -22,5 +24,11 @@ struct IdentityDependencies {
 // After this many failed logins for one account within the window, further attempts are
 // refused until the window has passed (API.md).
 inline constexpr RateLimit kLoginFailureLimit{5, std::chrono::minutes(15)};
+
+// Writes audit entries in a unit of work of their own, for outcomes that change nothing else
+// (a failed login, a denied request). Fails when the database cannot take them.
+boost::asio::awaitable<Outcome<void>> record_audit(TenantData& data, const OperationContext& ctx,
+                                                   const domain::Uuid& tenant,
+                                                   std::vector<AuditEntry> entries);
 
 }  // namespace brandos::application

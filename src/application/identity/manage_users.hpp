@@ -1,7 +1,7 @@
 #pragma once
 // Staff user management (API.md "Tenancy and identity" and "Roles"): every use case checks the
-// caller's permission and the escalation rule in one place (authorize_user_change), and every
-// change or denial is audited.
+// caller's permission and the escalation rule, and every change or denial is audited in the same
+// unit of work as what it records.
 #include "application/identity/dependencies.hpp"
 
 namespace brandos::application {
@@ -18,33 +18,38 @@ struct UserPatch {
   std::optional<std::string> role;
 };
 
+// GET /v1/me
+struct Me {
+  UserRecord user;
+  TenantRecord tenant;
+};
+
 class ManageUsers {
  public:
   explicit ManageUsers(const IdentityDependencies& deps) : deps_(deps) {}
 
-  boost::asio::awaitable<Outcome<UserRecord>> create(const Principal& actor, CreateUserCommand c,
-                                                     const RequestOrigin& origin) const;
-  boost::asio::awaitable<Outcome<UserRecord>> get(const Principal& actor,
+  boost::asio::awaitable<Outcome<UserRecord>> create(const OperationContext& ctx,
+                                                     CreateUserCommand c) const;
+  boost::asio::awaitable<Outcome<UserRecord>> get(const OperationContext& ctx,
                                                   const domain::Uuid& id) const;
+  boost::asio::awaitable<Outcome<Me>> me(const OperationContext& ctx) const;
   // Newest first; fetches limit + 1 so the caller knows whether there is a next page.
   boost::asio::awaitable<Outcome<std::vector<UserRecord>>> list(
-      const Principal& actor, const std::optional<domain::Uuid>& after, int limit) const;
-  boost::asio::awaitable<Outcome<UserRecord>> update(const Principal& actor, const domain::Uuid& id,
-                                                     UserPatch patch,
-                                                     const RequestOrigin& origin) const;
-  boost::asio::awaitable<Outcome<void>> remove(const Principal& actor, const domain::Uuid& id,
-                                               const RequestOrigin& origin) const;
+      const OperationContext& ctx, const std::optional<domain::Uuid>& after, int limit) const;
+  boost::asio::awaitable<Outcome<UserRecord>> update(const OperationContext& ctx,
+                                                     const domain::Uuid& id, UserPatch patch) const;
+  boost::asio::awaitable<Outcome<void>> remove(const OperationContext& ctx,
+                                               const domain::Uuid& id) const;
 
  private:
-  // Writes security.role_escalation_denied and returns the 403.
-  boost::asio::awaitable<Failure> deny_escalation(const Principal& actor,
-                                                  const std::string& target_id,
-                                                  const std::string& attempted_role,
-                                                  const RequestOrigin& origin) const;
-  // Writes security.permission_denied and returns the 403.
-  boost::asio::awaitable<Failure> deny_permission(const Principal& actor, const char* needed,
-                                                  const std::string& target_id,
-                                                  const RequestOrigin& origin) const;
+  AuditEntry escalation_denied(const OperationContext& ctx, const std::string& target_id,
+                               const std::string& attempted_role) const;
+  // Writes security.permission_denied; returns the 403 (or why it could not be written).
+  boost::asio::awaitable<Failure> deny_permission(const OperationContext& ctx, const char* needed,
+                                                  const std::string& target_id) const;
+  // Writes the entry with nothing else in `uow`; returns the 403 (or why it could not).
+  boost::asio::awaitable<Failure> deny(UnitOfWork& uow, const AuditEntry& entry) const;
+
   const IdentityDependencies& deps_;
 };
 
@@ -52,7 +57,7 @@ class ListAuditEvents {
  public:
   explicit ListAuditEvents(const IdentityDependencies& deps) : deps_(deps) {}
   boost::asio::awaitable<Outcome<std::vector<AuditRecord>>> operator()(
-      const Principal& actor, const std::optional<std::string>& action,
+      const OperationContext& ctx, const std::optional<std::string>& action,
       const std::optional<domain::Uuid>& after, int limit) const;
 
  private:

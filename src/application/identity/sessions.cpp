@@ -6,39 +6,56 @@ namespace brandos::application {
 
 namespace asio = boost::asio;
 
-asio::awaitable<Outcome<TokenPair>> start_session(const IdentityDependencies& deps,
-                                                  const Principal& principal) {
+asio::awaitable<Outcome<void>> record_audit(TenantData& data, const OperationContext& ctx,
+                                            const domain::Uuid& tenant,
+                                            std::vector<AuditEntry> entries) {
+  OperationContext in_tenant = ctx;
+  in_tenant.tenant = tenant;
+  auto uow = data.begin(in_tenant, Access::write_per_round_trip);
+  for (const auto& e : entries) uow->audit().append(e);
+  co_return co_await uow->commit();
+}
+
+TokenPair start_session(const IdentityDependencies& deps, UnitOfWork& uow,
+                        const Principal& principal) {
   NewRefreshToken refresh = deps.tokens.new_refresh_token();
   const RefreshTokenGrant grant{deps.ids.new_id(), deps.ids.new_id(), refresh.hash,
                                 deps.tokens.refresh_token_lifetime()};
-  auto stored =
-      co_await deps.repository.store_refresh_token(principal.tenant_id, principal.user_id, grant);
-  if (!stored) co_return std::unexpected(stored.error());
-  co_return TokenPair{deps.tokens.issue_access_token(principal), std::move(refresh.token)};
+  uow.users().add_refresh_token(principal.user_id, grant);
+  return TokenPair{deps.tokens.issue_access_token(principal), std::move(refresh.token)};
 }
 
-asio::awaitable<Outcome<TokenPair>> Login::operator()(LoginCommand c) const {
+asio::awaitable<Outcome<TokenPair>> Login::operator()(const OperationContext& ctx,
+                                                      LoginCommand c) const {
   const std::string email = domain::normalise_email(c.email).value_or("");
   const std::string lock_key = "login-failures:" + c.tenant_slug + ":" + email;
   // Audit entries are built as named values: GCC 12 mishandles braced temporaries inside
   // co_await expressions.
   auto audit_entry = [&](const char* action, const std::optional<UserRecord>& user,
                          const char* outcome) {
-    return AuditEntry{
-        action, user ? std::optional(user->id) : std::nullopt, "user", email, c.origin, outcome};
+    return AuditEntry{action,  user ? std::optional(user->id) : std::nullopt,
+                      "user",  email,
+                      ctx.origin(), outcome};
+  };
+  auto look_up = [&]() -> asio::awaitable<Outcome<LoginLookup>> {
+    auto uow = deps_.data.begin(ctx, Access::read, TenantOf::slug(c.tenant_slug));
+    co_return co_await uow->users().find_for_login(email);
   };
 
   const RateDecision lock = deps_.limiter.peek(lock_key, kLoginFailureLimit);
   if (!lock.allowed) {
-    auto found = co_await deps_.repository.find_for_login(c.tenant_slug, email);
-    if (found && found->tenant) {
-      const AuditEntry entry = audit_entry("auth.login_locked", found->user, "denied");
-      co_await deps_.repository.append_audit(found->tenant->id, entry);
+    auto found = co_await look_up();
+    if (!found) co_return std::unexpected(found.error());
+    if (found->tenant) {
+      std::vector<AuditEntry> entries;
+      entries.push_back(audit_entry("auth.login_locked", found->user, "denied"));
+      auto audited = co_await record_audit(deps_.data, ctx, found->tenant->id, std::move(entries));
+      if (!audited) co_return std::unexpected(audited.error());
     }
     co_return std::unexpected(failures::rate_limited(lock.reset_seconds));
   }
 
-  auto found = co_await deps_.repository.find_for_login(c.tenant_slug, email);
+  auto found = co_await look_up();
   if (!found) co_return std::unexpected(found.error());
   const bool known = found->tenant && found->user;
   std::string encoded = known ? found->password_hash : decoy_hash_;
@@ -47,56 +64,93 @@ asio::awaitable<Outcome<TokenPair>> Login::operator()(LoginCommand c) const {
     if (!found->tenant)
       co_return std::unexpected(failures::unauthorized("Wrong tenant, e-mail or password."));
     const RateDecision d = deps_.limiter.hit(lock_key, kLoginFailureLimit);
-    const AuditEntry failed = audit_entry("auth.login_failed", found->user, "failure");
-    co_await deps_.repository.append_audit(found->tenant->id, failed);
-    if (!d.allowed || d.remaining == 0) {
-      const AuditEntry locked = audit_entry("auth.login_locked", found->user, "denied");
-      co_await deps_.repository.append_audit(found->tenant->id, locked);
-    }
+    std::vector<AuditEntry> entries;
+    entries.push_back(audit_entry("auth.login_failed", found->user, "failure"));
+    if (!d.allowed || d.remaining == 0)
+      entries.push_back(audit_entry("auth.login_locked", found->user, "denied"));
+    auto audited = co_await record_audit(deps_.data, ctx, found->tenant->id, std::move(entries));
+    if (!audited) co_return std::unexpected(audited.error());
     co_return std::unexpected(failures::unauthorized("Wrong tenant, e-mail or password."));
   }
 
   deps_.limiter.reset(lock_key);
   const Principal principal{found->tenant->id, found->user->id, found->user->role,
                             found->user->email, found->user->name};
-  auto session = co_await start_session(deps_, principal);
-  if (!session) co_return std::unexpected(session.error());
-  const AuditEntry logged_in{"auth.login", principal.user_id, "user", principal.user_id.to_string(),
-                             c.origin,     "success"};
-  co_await deps_.repository.append_audit(principal.tenant_id, logged_in);
+  auto uow = deps_.data.begin(OperationContext::of(principal), Access::write_per_round_trip);
+  TokenPair session = start_session(deps_, *uow, principal);
+  const AuditEntry logged_in{"auth.login",  principal.user_id, "user",
+                             principal.user_id.to_string(), ctx.origin(), "success"};
+  uow->audit().append(logged_in);
+  auto done = co_await uow->commit();
+  if (!done) co_return std::unexpected(done.error());
   co_return session;
 }
 
-asio::awaitable<Outcome<TokenPair>> RefreshSession::operator()(std::string refresh_token,
-                                                               RequestOrigin origin) const {
+asio::awaitable<Outcome<TokenPair>> RefreshSession::operator()(const OperationContext& ctx,
+                                                               std::string refresh_token) const {
   if (refresh_token.empty() || refresh_token.size() > 512)
     co_return std::unexpected(failures::unauthorized("Invalid refresh token."));
   const TokenHash presented = deps_.tokens.hash_refresh_token(refresh_token);
+  auto uow = deps_.data.begin(ctx, Access::write, TenantOf::refresh_token(presented));
+  auto token = co_await uow->users().lock_refresh_token(presented);
+  if (!token) co_return std::unexpected(token.error());
+  const auto invalid = failures::unauthorized("Invalid refresh token.");
+  // Unknown, or revoked (logout, a deleted user, an earlier reuse): just refuse.
+  if (!*token || (*token)->revoked) co_return std::unexpected(invalid);
+  const RefreshTokenState& t = **token;
+  if (t.spent) {
+    // A spent token came back: someone holds a copy of it. End the whole family.
+    uow->users().revoke_refresh_family(t.family_id);
+    const AuditEntry reuse{"auth.refresh_reuse",
+                           t.user_id,
+                           "user",
+                           t.user_id.to_string(),
+                           ctx.origin(),
+                           "denied",
+                           R"({"family_id":")" + t.family_id.to_string() + "\"}"};
+    uow->audit().append(reuse);
+    auto done = co_await uow->commit();
+    if (!done) co_return std::unexpected(done.error());
+    co_return std::unexpected(invalid);
+  }
+  if (t.expired || !t.user_live) co_return std::unexpected(invalid);
+
   NewRefreshToken next = deps_.tokens.new_refresh_token();
-  RefreshTokenGrant grant{deps_.ids.new_id(), {}, next.hash, deps_.tokens.refresh_token_lifetime()};
-  auto rotation = co_await deps_.repository.rotate_refresh_token(presented, grant, origin);
-  if (!rotation) co_return std::unexpected(rotation.error());
-  if (rotation->result != RotationResult::rotated)
-    co_return std::unexpected(failures::unauthorized("Invalid refresh token."));
-  co_return TokenPair{deps_.tokens.issue_access_token(*rotation->principal), std::move(next.token)};
+  const RefreshTokenGrant successor{deps_.ids.new_id(), t.family_id, next.hash,
+                                    deps_.tokens.refresh_token_lifetime()};
+  uow->users().spend_refresh_token(t.id);
+  uow->users().add_refresh_token(t.user_id, successor);
+  auto done = co_await uow->commit();
+  if (!done) co_return std::unexpected(done.error());
+  const Principal principal{t.tenant_id, t.user_id, t.role, t.email, t.name};
+  co_return TokenPair{deps_.tokens.issue_access_token(principal), std::move(next.token)};
 }
 
-asio::awaitable<Outcome<void>> Logout::operator()(std::string refresh_token,
-                                                  RequestOrigin origin) const {
+asio::awaitable<Outcome<void>> Logout::operator()(const OperationContext& ctx,
+                                                  std::string refresh_token) const {
   if (refresh_token.empty() || refresh_token.size() > 512)
     co_return std::unexpected(failures::unauthorized("Invalid refresh token."));
-  auto revoked = co_await deps_.repository.revoke_refresh_family(
-      deps_.tokens.hash_refresh_token(refresh_token), origin);
-  if (!revoked) co_return std::unexpected(revoked.error());
-  if (!*revoked) co_return std::unexpected(failures::unauthorized("Invalid refresh token."));
+  const TokenHash presented = deps_.tokens.hash_refresh_token(refresh_token);
+  auto uow = deps_.data.begin(ctx, Access::write, TenantOf::refresh_token(presented));
+  auto token = co_await uow->users().lock_refresh_token(presented);
+  if (!token) co_return std::unexpected(token.error());
+  if (!*token) co_return std::unexpected(failures::unauthorized("Invalid refresh token."));
+  const RefreshTokenState& t = **token;
+  uow->users().revoke_refresh_family(t.family_id);
+  const AuditEntry logged_out{"auth.logout", t.user_id, "user", t.user_id.to_string(),
+                              ctx.origin()};
+  uow->audit().append(logged_out);
+  auto done = co_await uow->commit();
+  if (!done) co_return std::unexpected(done.error());
   co_return Outcome<void>{};
 }
 
-asio::awaitable<Outcome<Principal>> Authenticate::operator()(std::string_view bearer) const {
+asio::awaitable<Outcome<Principal>> Authenticate::operator()(const OperationContext& ctx,
+                                                             std::string_view bearer) const {
   auto claims = deps_.tokens.verify_access_token(bearer);
   if (!claims)
     co_return std::unexpected(failures::unauthorized("Invalid or expired access token."));
-  auto user = co_await deps_.repository.authenticated_user(claims->tenant_id, claims->user_id);
+  auto user = co_await deps_.authenticated_users.find(ctx, claims->tenant_id, claims->user_id);
   if (!user) co_return std::unexpected(user.error());
   if (!*user)
     co_return std::unexpected(failures::unauthorized("The token's user no longer exists."));

@@ -14,7 +14,6 @@ struct LoginCommand {
   std::string tenant_slug;
   std::string email;
   std::string password;
-  RequestOrigin origin;
 };
 
 class Login {
@@ -23,7 +22,8 @@ class Login {
   // that the answer takes as long as for a wrong password (no account enumeration by timing).
   Login(const IdentityDependencies& deps, std::string decoy_hash)
       : deps_(deps), decoy_hash_(std::move(decoy_hash)) {}
-  boost::asio::awaitable<Outcome<TokenPair>> operator()(LoginCommand command) const;
+  boost::asio::awaitable<Outcome<TokenPair>> operator()(const OperationContext& ctx,
+                                                        LoginCommand command) const;
 
  private:
   const IdentityDependencies& deps_;
@@ -33,8 +33,9 @@ class Login {
 class RefreshSession {
  public:
   explicit RefreshSession(const IdentityDependencies& deps) : deps_(deps) {}
-  boost::asio::awaitable<Outcome<TokenPair>> operator()(std::string refresh_token,
-                                                        RequestOrigin origin) const;
+  // A token presented a second time revokes its whole family and writes auth.refresh_reuse.
+  boost::asio::awaitable<Outcome<TokenPair>> operator()(const OperationContext& ctx,
+                                                        std::string refresh_token) const;
 
  private:
   const IdentityDependencies& deps_;
@@ -43,8 +44,8 @@ class RefreshSession {
 class Logout {
  public:
   explicit Logout(const IdentityDependencies& deps) : deps_(deps) {}
-  boost::asio::awaitable<Outcome<void>> operator()(std::string refresh_token,
-                                                   RequestOrigin origin) const;
+  boost::asio::awaitable<Outcome<void>> operator()(const OperationContext& ctx,
+                                                   std::string refresh_token) const;
 
  private:
   const IdentityDependencies& deps_;
@@ -53,14 +54,16 @@ class Logout {
 class Authenticate {
  public:
   explicit Authenticate(const IdentityDependencies& deps) : deps_(deps) {}
-  boost::asio::awaitable<Outcome<Principal>> operator()(std::string_view bearer_token) const;
+  boost::asio::awaitable<Outcome<Principal>> operator()(const OperationContext& ctx,
+                                                        std::string_view bearer_token) const;
 
  private:
   const IdentityDependencies& deps_;
 };
 
-// Issues an access token and a new refresh-token family for a principal and stores the latter.
-boost::asio::awaitable<Outcome<TokenPair>> start_session(const IdentityDependencies& deps,
-                                                         const Principal& principal);
+// Issues an access token and a new refresh-token family for a principal; stores the latter, with
+// `audit`, in the unit of work given.
+TokenPair start_session(const IdentityDependencies& deps, UnitOfWork& uow,
+                        const Principal& principal);
 
 }  // namespace brandos::application

@@ -6,7 +6,7 @@
 namespace brandos::application {
 
 boost::asio::awaitable<Outcome<std::pair<TenantRecord, UserRecord>>> SignUp::operator()(
-    SignUpCommand c) const {
+    const OperationContext& ctx, SignUpCommand c) const {
   std::vector<FieldIssue> issues;
   if (!domain::valid_display_name(c.name))
     issues.push_back({"name", "must be 1 to 200 characters"});
@@ -26,8 +26,24 @@ boost::asio::awaitable<Outcome<std::pair<TenantRecord, UserRecord>>> SignUp::ope
   std::string password_hash = co_await deps_.hasher.hash(std::move(c.owner_password));
   NewUser owner{deps_.ids.new_id(), *email, c.owner_name, domain::Role::owner,
                 std::move(password_hash)};
-  AuditEntry audit{"tenant.created", owner.id, "tenant", tenant.id.to_string(), c.origin};
-  co_return co_await deps_.repository.create_tenant_with_owner(tenant, owner, audit);
+
+  // The new tenant is the unit of work's tenant before its row exists: row-level security's
+  // WITH CHECK admits exactly that row.
+  OperationContext in_tenant = ctx;
+  in_tenant.tenant = tenant.id;
+  auto uow = deps_.data.begin(in_tenant, Access::write);
+  auto now = co_await uow->now();
+  if (!now) co_return std::unexpected(now.error());
+  tenant.created_at = *now;
+  uow->users().add_tenant(tenant);
+  uow->users().add(owner);
+  const AuditEntry audit{"tenant.created", owner.id, "tenant", tenant.id.to_string(),
+                         ctx.origin()};
+  uow->audit().append(audit);
+  auto done = co_await uow->commit();  // a taken slug fails here: conflict "slug-taken"
+  if (!done) co_return std::unexpected(done.error());
+  co_return std::make_pair(tenant,
+                           UserRecord{owner.id, owner.email, owner.name, owner.role, *now, *now});
 }
 
 }  // namespace brandos::application

@@ -10,14 +10,14 @@ struct SignUpCommand {
   std::string owner_email;
   std::string owner_password;
   std::string owner_name;
-  RequestOrigin origin;
 };
 
 class SignUp {
  public:
   explicit SignUp(const IdentityDependencies& deps) : deps_(deps) {}
+  // Conflict "slug-taken" when the slug exists.
   boost::asio::awaitable<Outcome<std::pair<TenantRecord, UserRecord>>> operator()(
-      SignUpCommand command) const;
+      const OperationContext& ctx, SignUpCommand command) const;
 
  private:
   const IdentityDependencies& deps_;

@@ -1,9 +1,7 @@
 #pragma once
 // Port: Stripe-style idempotency keys, scoped to (tenant, user, endpoint, key) and kept at least
-// 24 hours. A request claims its key; the work's own transaction marks it done with the response
-// (see OrderRepository::place), so a retry replays the stored response byte for byte instead of
-// doing the work twice. Failed requests (4xx) are completed here; requests that never reached
-// the work (5xx from a dependency) release the key so a retry can run.
+// 24 hours (API.md). See application/idempotency/idempotent_requests.hpp for how a request uses
+// them; this is only their storage, on a unit of work.
 #include <array>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
@@ -40,18 +38,18 @@ struct Claim {
   std::optional<StoredResponse> response;  // for replay
 };
 
-class IdempotencyStore {
+class IdempotencyRecords {
  public:
-  virtual ~IdempotencyStore() = default;
-  // SHA-256 of the parts of a request that must match for a replay.
-  virtual std::array<std::uint8_t, 32> fingerprint(std::string_view method, std::string_view path,
-                                                   std::string_view body) const = 0;
-  // A claim whose holder died is taken over once `lock` has passed.
-  virtual boost::asio::awaitable<Outcome<Claim>> claim(const IdempotencyScope& scope,
-                                                       std::chrono::seconds lock) = 0;
-  virtual boost::asio::awaitable<Outcome<void>> complete(const IdempotencyScope& scope,
-                                                         const StoredResponse& response) = 0;
-  virtual boost::asio::awaitable<Outcome<void>> release(const IdempotencyScope& scope) = 0;
+  virtual ~IdempotencyRecords() = default;
+  // Claims the key for `lock`; a claim whose holder died is taken over once its lock passed,
+  // by a request with the same fingerprint. The claim needs no durable commit of its own (the
+  // work's synchronous commit follows it), so a unit of work that only claims commits cheaply.
+  [[nodiscard]] virtual boost::asio::awaitable<Outcome<Claim>> claim(
+      const IdempotencyScope& scope, std::chrono::seconds lock) = 0;
+  // Queued: stores the response with the key, in the same transaction as the work.
+  virtual void complete(const IdempotencyScope& scope, const StoredResponse& response) = 0;
+  // Queued: gives the key up (the request never reached its work), so a retry may run.
+  virtual void release(const IdempotencyScope& scope) = 0;
 };
 
 }  // namespace brandos::application

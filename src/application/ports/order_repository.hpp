@@ -1,16 +1,13 @@
 #pragma once
-// Port: persistence of orders. Placing an order is one transaction: lock the products (in id
-// order, so concurrent orders cannot deadlock), check them, reserve stock, write the order, its
-// items, its first history entry, its outbox event and — when an idempotency scope is given —
-// the key's stored response. Transitions write history and outbox in the same transaction.
+// Port: orders, their items and their history, on a unit of work. It maps rows; the state
+// machine (domain/ordering/order.hpp) and placement rules (domain/ordering/placement.hpp) decide.
 #include <boost/asio/awaitable.hpp>
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "application/failure.hpp"
-#include "application/ports/idempotency_store.hpp"
+#include "domain/catalog/product.hpp"
 #include "domain/ordering/order.hpp"
 
 namespace brandos::application {
@@ -46,15 +43,6 @@ struct OrderEventRecord {
   std::string data_json;
 };
 
-struct NewOrder {
-  domain::Uuid id;
-  std::optional<domain::Uuid> customer_id;
-  std::vector<domain::OrderItemRequest> items;
-  domain::Uuid created_by;
-  domain::Uuid history_event_id;
-  domain::Uuid outbox_event_id;
-};
-
 struct OrderFilter {
   std::optional<std::string> status;
   std::optional<domain::Uuid> customer_id;
@@ -64,30 +52,39 @@ struct OrderFilter {
   int limit = 20;
 };
 
-// Renders the response stored with the idempotency key, from the order as placed.
-using RenderOrder = std::function<StoredResponse(const OrderRecord&)>;
+// What placing an order needs to decide: the named products, locked in id order, and whether
+// the named customer (if any) is a live customer of this brand.
+struct PlacementInputs {
+  std::vector<domain::StockedProduct> products;
+  bool customer_known = true;
+};
 
 class OrderRepository {
  public:
   virtual ~OrderRepository() = default;
-  // validation failures name the item ("items[1].product_id": unknown product, mixed
-  // currencies); conflict "insufficient-stock" names the product.
-  virtual boost::asio::awaitable<Outcome<OrderRecord>> place(const domain::Uuid& tenant,
-                                                             const NewOrder& order,
-                                                             const IdempotencyScope* scope,
-                                                             const RenderOrder& render) = 0;
-  virtual boost::asio::awaitable<Outcome<std::optional<OrderRecord>>> get(
-      const domain::Uuid& tenant, const domain::Uuid& id) = 0;
-  virtual boost::asio::awaitable<Outcome<std::vector<OrderRecord>>> list(
-      const domain::Uuid& tenant, const OrderFilter& filter) = 0;
-  // nullopt: no such order. conflict "invalid-state-transition" when the action is not allowed
-  // from the current status. Cancelling releases reserved stock in the same transaction.
-  virtual boost::asio::awaitable<Outcome<std::optional<OrderRecord>>> transition(
-      const domain::Uuid& tenant, const domain::Uuid& id, domain::OrderAction action,
-      const std::string& actor, const std::string& reason, const domain::Uuid& history_event_id,
-      const domain::Uuid& outbox_event_id) = 0;
-  virtual boost::asio::awaitable<Outcome<std::optional<std::vector<OrderEventRecord>>>> history(
-      const domain::Uuid& tenant, const domain::Uuid& id) = 0;
+  // Locks the products (id order: concurrent orders queue, never deadlock) and checks the
+  // customer, in one round trip.
+  [[nodiscard]] virtual boost::asio::awaitable<Outcome<PlacementInputs>> lock_for_placement(
+      const std::vector<domain::Uuid>& product_ids,
+      const std::optional<domain::Uuid>& customer_id) = 0;
+  // Queued: the order and its items, created by `created_by`.
+  virtual void add(const OrderRecord& order, const domain::Uuid& created_by) = 0;
+  [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::optional<OrderRecord>>> get(
+      const domain::Uuid& id) = 0;
+  // The order, locked until the unit of work ends.
+  [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::optional<OrderRecord>>> lock(
+      const domain::Uuid& id) = 0;
+  // Newest first. validation failure when PostgreSQL cannot read a timestamp filter.
+  [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::vector<OrderRecord>>> list(
+      const OrderFilter& filter) = 0;
+  // Queued: status and version as given; updated_at = now.
+  virtual void save_status(const OrderRecord& order) = 0;
+  // Queued: one entry of the order's history.
+  virtual void add_history(const domain::Uuid& order_id, const OrderEventRecord& entry) = 0;
+  // nullopt when there is no such order.
+  [[nodiscard]] virtual boost::asio::awaitable<
+      Outcome<std::optional<std::vector<OrderEventRecord>>>>
+  history(const domain::Uuid& id) = 0;
 };
 
 }  // namespace brandos::application

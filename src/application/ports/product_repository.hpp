@@ -1,7 +1,6 @@
 #pragma once
-// Port: persistence of the catalog. Every change writes its outbox event (product.created,
-// product.updated, product.deleted, inventory.adjusted) in the same transaction, with the
-// product's new version as the aggregate version. Scoped to one tenant like every repository.
+// Port: the catalog's rows, on a unit of work. It maps rows and nothing else: what a valid
+// product or a permitted stock change is, is decided by the domain and the use cases.
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <optional>
@@ -9,6 +8,7 @@
 #include <vector>
 
 #include "application/failure.hpp"
+#include "domain/catalog/product.hpp"
 #include "domain/uuid.hpp"
 
 namespace brandos::application {
@@ -26,16 +26,6 @@ struct ProductRecord {
   std::string updated_at;
 };
 
-struct NewProduct {
-  domain::Uuid id;
-  std::string sku;
-  std::string name;
-  std::optional<std::string> description;
-  std::int64_t price;
-  std::string currency;
-  std::int64_t stock;
-};
-
 struct ProductChanges {
   std::optional<std::string> name;
   bool set_description = false;  // description may be set to null
@@ -43,30 +33,37 @@ struct ProductChanges {
   std::optional<std::int64_t> price;
 };
 
+struct StockChange {
+  domain::Uuid product_id;
+  std::int64_t quantity = 0;  // taken out of stock
+};
+
 class ProductRepository {
  public:
   virtual ~ProductRepository() = default;
-  // Conflict "sku-taken" when a live product of the tenant has the SKU.
-  virtual boost::asio::awaitable<Outcome<ProductRecord>> create(const domain::Uuid& tenant,
-                                                                const NewProduct& product,
-                                                                const domain::Uuid& event_id) = 0;
-  virtual boost::asio::awaitable<Outcome<std::optional<ProductRecord>>> get(
-      const domain::Uuid& tenant, const domain::Uuid& id) = 0;
-  virtual boost::asio::awaitable<Outcome<std::vector<ProductRecord>>> list(
-      const domain::Uuid& tenant, const std::optional<std::string>& sku,
-      const std::optional<domain::Uuid>& after, int limit) = 0;
-  // nullopt: no such live product. precondition_failed when expected_version is set and differs.
-  virtual boost::asio::awaitable<Outcome<std::optional<ProductRecord>>> update(
-      const domain::Uuid& tenant, const domain::Uuid& id, const ProductChanges& changes,
-      std::optional<int> expected_version, const domain::Uuid& event_id) = 0;
-  virtual boost::asio::awaitable<Outcome<bool>> remove(const domain::Uuid& tenant,
-                                                       const domain::Uuid& id,
-                                                       const domain::Uuid& event_id) = 0;
-  // Atomic under concurrency. nullopt: no such product; conflict "insufficient-stock" when the
-  // stock would go below zero.
-  virtual boost::asio::awaitable<Outcome<std::optional<ProductRecord>>> adjust_stock(
-      const domain::Uuid& tenant, const domain::Uuid& id, std::int64_t delta,
-      const std::string& reason, const domain::Uuid& event_id) = 0;
+  // Queued. A live product of the tenant with the same SKU fails the commit with conflict
+  // "sku-taken".
+  virtual void add(const ProductRecord& product) = 0;
+  [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::optional<ProductRecord>>> get(
+      const domain::Uuid& id) = 0;
+  [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::vector<ProductRecord>>> list(
+      const std::optional<std::string>& sku, const std::optional<domain::Uuid>& after,
+      int limit) = 0;
+  // The live product, locked until the unit of work ends.
+  [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::optional<ProductRecord>>> lock(
+      const domain::Uuid& id) = 0;
+  // Live products among `ids`, locked in id order (so two orders for the same products queue
+  // instead of deadlocking).
+  [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::vector<domain::StockedProduct>>>
+  lock_for_order(const std::vector<domain::Uuid>& ids) = 0;
+  // Queued: writes name, description, price, stock and version as given; updated_at = now.
+  virtual void save(const ProductRecord& product) = 0;
+  // Queued: soft delete with the given (new) version.
+  virtual void remove(const domain::Uuid& id, int version) = 0;
+  // Queued: takes the quantities out of stock (the products must be locked and checked).
+  virtual void reserve(const std::vector<StockChange>& changes) = 0;
+  // Queued: puts an order's items back into stock.
+  virtual void release_order_stock(const domain::Uuid& order_id) = 0;
 };
 
 }  // namespace brandos::application

@@ -1,10 +1,13 @@
 #pragma once
 // Catalog rules that need no storage: what a valid SKU, product name and stock change are.
-// Stock never goes below zero; the database enforces it atomically (a CHECK and a conditional
-// UPDATE), these functions let the application reject nonsense before any I/O.
+// Stock never goes below zero: the use cases apply these rules to rows the unit of work locked, and
+// a CHECK in the database backs them up.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+
+#include "domain/uuid.hpp"
 
 namespace brandos::domain {
 
@@ -16,6 +19,16 @@ bool valid_product_name(std::string_view name);
 bool valid_product_description(std::string_view text);
 // Stock after applying `delta`, or nullopt if it would go below zero or overflow.
 std::optional<std::int64_t> stock_after(std::int64_t stock, std::int64_t delta);
+
+// A product as an order sees it: what it costs and how many are left.
+struct StockedProduct {
+  Uuid id;
+  std::string sku;
+  std::string name;
+  std::int64_t price = 0;
+  std::string currency;
+  std::int64_t stock = 0;
+};
 
 inline constexpr std::int64_t kMaxStock = 1'000'000'000'000;
 inline constexpr std::int64_t kMaxPrice = 1'000'000'000'000'000;  // 10^15 minor units

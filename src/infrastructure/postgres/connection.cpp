@@ -344,7 +344,14 @@ asio::awaitable<Expected<std::vector<Result>>> Connection::pipeline(
   if (!on_round_trip_) co_return co_await run_pipeline(batch, deadline);
   const auto start = Clock::now();
   auto r = co_await run_pipeline(batch, deadline);
-  on_round_trip_(std::chrono::duration<double>(Clock::now() - start).count(), r.has_value());
+  std::string label;
+  for (const auto& s : batch) {
+    if (s.name().empty()) continue;
+    if (!label.empty()) label += ',';
+    label += s.name();
+  }
+  on_round_trip_(std::chrono::duration<double>(Clock::now() - start).count(), r.has_value(),
+                 label);
   co_return r;
 }
 

@@ -43,9 +43,10 @@ struct ConnectionOptions {
   std::chrono::milliseconds statement_timeout{5000};
   // Named prepared statements per connection. Turn off behind PgBouncer in transaction mode.
   bool prepared_statements = true;
-  // Called after every round trip with its duration and outcome (metrics). Runs on the
-  // connection's thread; must not block.
-  std::function<void(double seconds, bool ok)> on_round_trip;
+  // Called after every round trip with its duration, outcome and label: the names of its named
+  // statements, comma-separated ("orders.lock,tenant.set"), for metrics and slow-query logs.
+  // Runs on the connection's thread; must not block.
+  std::function<void(double seconds, bool ok, std::string_view label)> on_round_trip;
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -126,7 +127,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::steady_timer timer_;
   std::shared_ptr<TimerState> timer_state_;
   bool prepared_enabled_;
-  std::function<void(double, bool)> on_round_trip_;
+  std::function<void(double, bool, std::string_view)> on_round_trip_;
   bool broken_ = false;
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
   unsigned next_statement_ = 0;

@@ -19,7 +19,7 @@ class ConnectionTest : public ::testing::Test {
     db_ = testing::create_test_database();
     testing::create_scratch_table(db_);
     options_.conninfo = db_.app_conninfo;
-    options_.on_round_trip = [this](double, bool) { ++round_trips_; };
+    options_.on_round_trip = [this](double, bool, std::string_view) { ++round_trips_; };
   }
 
   std::unique_ptr<Connection> connect() {

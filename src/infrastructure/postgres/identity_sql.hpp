@@ -1,10 +1,11 @@
 #pragma once
-// SQL of IdentityRepository that the benchmark replays (see order_sql.hpp).
+// SQL of AuthenticatedUsers that the benchmark replays (see order_sql.hpp).
+#include "infrastructure/postgres/query.hpp"
 
 namespace brandos::pg::identity_sql {
 
 // The per-request re-read of the caller (one statement, fit for the multiplexed connection).
-inline constexpr const char* kAuthenticatedUser =
-    "SELECT role, email, name FROM brandos.authenticated_user($1, $2)";
+inline constexpr Query kAuthenticatedUser{"users.authenticated", R"sql(
+SELECT role, email, name FROM brandos.authenticated_user($1, $2))sql"};
 
 }  // namespace brandos::pg::identity_sql

@@ -1,76 +1,84 @@
 #pragma once
-// The SQL of OrderRepository, in one place so the benchmark's pgbench scripts can be checked
-// against it (tests/bench_sql_test.cpp): bench/order_*.sql must run exactly these statements.
-#include "infrastructure/postgres/tenant_scope.hpp"
+// The SQL of OrderRepository (a header, so bench/order_*.sql can be checked against it: see
+// order_sql_test.cpp).
+#include "infrastructure/postgres/query.hpp"
 
 namespace brandos::pg::order_sql {
 
-// The order as the API shows it, built by the database so reads, events and responses agree.
-#define ORDER_JSON(o)                                                                          \
-  "jsonb_build_object('id', " o ".id, 'status', " o ".status, 'customer_id', " o               \
-  ".customer_id, "                                                                             \
-  "'items', coalesce((SELECT jsonb_agg(jsonb_build_object('product_id', i.product_id, 'sku', " \
-  "i.sku, 'name', i.name, 'quantity', i.quantity, 'unit_price', i.unit_price, 'line_total', "  \
-  "i.line_total) ORDER BY i.position) FROM brandos.order_items i WHERE i.order_id = " o        \
-  ".id), "                                                                                     \
-  "'[]'::jsonb), 'total', " o ".total, 'currency', " o ".currency, 'paid_amount', " o          \
-  ".paid_amount, 'refunded_amount', " o ".refunded_amount, 'version', " o                      \
-  ".version, "                                                                                 \
-  "'created_at', " BRANDOS_SQL_TS(o ".created_at") ", 'updated_at', " BRANDOS_SQL_TS(          \
-      o ".updated_at") ")"
+inline constexpr Query kCustomerExists{"customers.exists", R"sql(
+SELECT count(*) AS n FROM brandos.customers
+WHERE tenant_id = $1 AND id = $2 AND erased_at IS NULL)sql"};
 
-inline constexpr const char* kNow = "SELECT " BRANDOS_SQL_TS("now()");
-// Locked in id order: two orders for the same products queue instead of deadlocking.
-inline constexpr const char* kLockProducts =
-    "SELECT id, sku, name, price, currency, stock FROM brandos.products "
-    "WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL ORDER BY id FOR UPDATE";
-inline constexpr const char* kCustomerExists =
-    "SELECT count(*) FROM brandos.customers WHERE tenant_id = $1 AND id = $2 AND erased_at IS NULL";
-inline constexpr const char* kReserve =
-    "UPDATE brandos.products p SET stock = p.stock - r.quantity, updated_at = now() "
-    "FROM unnest($2::uuid[], $3::bigint[]) AS r(id, quantity) "
-    "WHERE p.tenant_id = $1 AND p.id = r.id";
-inline constexpr const char* kInsertOrder =
-    "INSERT INTO brandos.orders (id, tenant_id, status, customer_id, total, currency, created_by) "
-    "VALUES ($1, $2, 'pending_payment', $3, $4, $5, $6)";
-inline constexpr const char* kInsertItems =
-    "INSERT INTO brandos.order_items (tenant_id, order_id, position, product_id, sku, name, "
-    "quantity, unit_price, line_total) "
-    "SELECT $1, $2, r.position, r.product_id, r.sku, r.name, r.quantity, r.unit_price, "
-    "r.quantity * r.unit_price FROM unnest($3::uuid[], $4::text[], $5::text[], $6::bigint[], "
-    "$7::bigint[]) WITH ORDINALITY AS r(product_id, sku, name, quantity, unit_price, position)";
-inline constexpr const char* kInsertHistory =
-    "INSERT INTO brandos.order_events (id, tenant_id, order_id, type, actor, data) "
-    "VALUES ($1, $2, $3, $4, $5, $6)";
-inline constexpr const char* kInsertOutbox =
-    "INSERT INTO brandos.outbox_events (id, tenant_id, type, aggregate_type, aggregate_id, "
-    "aggregate_version, data) SELECT $1, o.tenant_id, $2, 'order', o.id, o.version, " ORDER_JSON(
-        "o") " FROM brandos.orders o WHERE o.tenant_id = $3 AND o.id = $4";
-// The first event of an order, with the order as rendered for the response.
-inline constexpr const char* kInsertCreatedOutbox =
-    "INSERT INTO brandos.outbox_events (id, tenant_id, type, aggregate_type, aggregate_id, "
-    "aggregate_version, data) VALUES ($1, $2, 'order.created', 'order', $3, 1, $4)";
-inline constexpr const char* kSelectOrder =
-    "SELECT " ORDER_JSON("o") "::text FROM brandos.orders o WHERE o.tenant_id = $1 AND o.id = $2";
-inline constexpr const char* kListOrders =
-    "SELECT " ORDER_JSON("o") "::text FROM brandos.orders o WHERE o.tenant_id = $1 "
-    "AND ($2::text IS NULL OR o.status = $2::text) AND ($3::uuid IS NULL OR o.customer_id = $3::uuid) "
-    "AND ($4::timestamptz IS NULL OR o.created_at >= $4::timestamptz) "
-    "AND ($5::timestamptz IS NULL OR o.created_at < $5::timestamptz) "
-    "AND ($6::uuid IS NULL OR o.id < $6::uuid) ORDER BY o.id DESC LIMIT $7";
-inline constexpr const char* kLockOrder =
-    "SELECT status FROM brandos.orders WHERE tenant_id = $1 AND id = $2 FOR UPDATE";
-inline constexpr const char* kSetStatus =
-    "UPDATE brandos.orders SET status = $3, version = version + 1, updated_at = now() "
-    "WHERE tenant_id = $1 AND id = $2";
-inline constexpr const char* kReleaseStock =
-    "UPDATE brandos.products p SET stock = p.stock + i.quantity, updated_at = now() "
-    "FROM brandos.order_items i WHERE i.tenant_id = $1 AND i.order_id = $2 AND p.id = i.product_id "
-    "AND p.tenant_id = $1";
-inline constexpr const char* kHistory =
-    "SELECT id, type, " BRANDOS_SQL_TS("occurred_at") ", actor, data::text FROM brandos.order_events "
-    "WHERE tenant_id = $1 AND order_id = $2 ORDER BY id";
-inline constexpr const char* kOrderExists =
-    "SELECT 1 FROM brandos.orders WHERE tenant_id = $1 AND id = $2";
+inline constexpr Query kInsertOrder{"orders.insert", R"sql(
+INSERT INTO brandos.orders (id, tenant_id, status, customer_id, total, currency, created_by)
+VALUES ($1, $2, 'pending_payment', $3, $4, $5, $6))sql"};
+
+inline constexpr Query kInsertItems{"order_items.insert", R"sql(
+INSERT INTO brandos.order_items (tenant_id, order_id, position, product_id, sku, name, quantity,
+                                 unit_price, line_total)
+SELECT $1, $2, r.position, r.product_id, r.sku, r.name, r.quantity, r.unit_price,
+       r.quantity * r.unit_price
+FROM unnest($3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::bigint[])
+     WITH ORDINALITY AS r(product_id, sku, name, quantity, unit_price, position))sql"};
+
+inline constexpr Query kInsertHistory{"order_events.insert", R"sql(
+INSERT INTO brandos.order_events (id, tenant_id, order_id, type, actor, data)
+VALUES ($1, $2, $3, $4, $5, $6))sql"};
+
+// An order with its items, one row per item (one row with null item columns when it has none).
+inline constexpr Query kSelectOrder{"orders.get", R"sql(
+SELECT o.id, o.status, o.customer_id, o.total, o.currency, o.paid_amount, o.refunded_amount,
+       o.version,
+       to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
+       to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS updated_at,
+       i.product_id, i.sku, i.name AS item_name, i.quantity, i.unit_price, i.line_total
+FROM brandos.orders o
+LEFT JOIN brandos.order_items i ON i.tenant_id = o.tenant_id AND i.order_id = o.id
+WHERE o.tenant_id = $1 AND o.id = $2
+ORDER BY i.position)sql"};
+
+inline constexpr Query kLockOrder{"orders.lock", R"sql(
+SELECT o.id, o.status, o.customer_id, o.total, o.currency, o.paid_amount, o.refunded_amount,
+       o.version,
+       to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
+       to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS updated_at,
+       i.product_id, i.sku, i.name AS item_name, i.quantity, i.unit_price, i.line_total
+FROM brandos.orders o
+LEFT JOIN brandos.order_items i ON i.tenant_id = o.tenant_id AND i.order_id = o.id
+WHERE o.tenant_id = $1 AND o.id = $2
+ORDER BY i.position
+FOR UPDATE OF o)sql"};
+
+inline constexpr Query kListOrders{"orders.list", R"sql(
+WITH o AS (
+  SELECT * FROM brandos.orders
+  WHERE tenant_id = $1
+    AND ($2::text IS NULL OR status = $2::text)
+    AND ($3::uuid IS NULL OR customer_id = $3::uuid)
+    AND ($4::timestamptz IS NULL OR created_at >= $4::timestamptz)
+    AND ($5::timestamptz IS NULL OR created_at < $5::timestamptz)
+    AND ($6::uuid IS NULL OR id < $6::uuid)
+  ORDER BY id DESC LIMIT $7)
+SELECT o.id, o.status, o.customer_id, o.total, o.currency, o.paid_amount, o.refunded_amount,
+       o.version,
+       to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
+       to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS updated_at,
+       i.product_id, i.sku, i.name AS item_name, i.quantity, i.unit_price, i.line_total
+FROM o
+LEFT JOIN brandos.order_items i ON i.tenant_id = o.tenant_id AND i.order_id = o.id
+ORDER BY o.id DESC, i.position)sql"};
+
+inline constexpr Query kSaveStatus{"orders.save_status", R"sql(
+UPDATE brandos.orders SET status = $3, version = $4, updated_at = now()
+WHERE tenant_id = $1 AND id = $2)sql"};
+
+inline constexpr Query kOrderExists{"orders.exists", R"sql(
+SELECT 1 FROM brandos.orders WHERE tenant_id = $1 AND id = $2)sql"};
+
+inline constexpr Query kHistory{"order_events.list", R"sql(
+SELECT id, type,
+       to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
+       actor, data::text AS data
+FROM brandos.order_events WHERE tenant_id = $1 AND order_id = $2 ORDER BY id)sql"};
 
 }  // namespace brandos::pg::order_sql

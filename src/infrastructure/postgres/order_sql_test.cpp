@@ -13,6 +13,9 @@
 #include "infrastructure/postgres/idempotency_sql.hpp"
 #include "infrastructure/postgres/identity_sql.hpp"
 #include "infrastructure/postgres/order_sql.hpp"
+#include "infrastructure/postgres/outbox_sql.hpp"
+#include "infrastructure/postgres/product_sql.hpp"
+#include "infrastructure/postgres/tenant_sql.hpp"
 
 namespace brandos::pg {
 namespace {
@@ -56,19 +59,24 @@ std::set<std::string> bench_statements(const std::string& file) {
 
 TEST(BenchSql, OrderCreateRunsTheServiceStatements) {
   const auto bench = bench_statements("order_create.sql");
-  for (const char* sql :
-       {kSetTenant, idempotency_sql::kAsyncCommit, idempotency_sql::kInsert,
-        idempotency_sql::kTakeOver, idempotency_sql::kRead, order_sql::kNow,
-        order_sql::kLockProducts, order_sql::kReserve, order_sql::kInsertOrder,
-        order_sql::kInsertItems, order_sql::kInsertHistory, order_sql::kInsertCreatedOutbox,
+  for (const Query& q :
+       {tenant_sql::kSetTenant, idempotency_sql::kAsyncCommit, idempotency_sql::kInsert,
+        idempotency_sql::kTakeOver, idempotency_sql::kRead, product_sql::kLockForOrder,
+        product_sql::kReserve, order_sql::kInsertOrder, order_sql::kInsertItems,
+        order_sql::kInsertHistory, outbox_sql::kInsertOutbox,
         idempotency_sql::kDone})  // no customer in the bench
-    EXPECT_TRUE(bench.contains(shape(sql))) << "bench/order_create.sql lacks:\n" << shape(sql);
+    EXPECT_TRUE(bench.contains(shape(std::string(q.sql))))
+        << "bench/order_create.sql lacks " << q.name << ":\n"
+        << shape(std::string(q.sql));
 }
 
 TEST(BenchSql, OrderReadRunsTheServiceStatements) {
   const auto bench = bench_statements("order_get.sql");
-  for (const char* sql : {identity_sql::kAuthenticatedUser, kSetTenant, order_sql::kSelectOrder})
-    EXPECT_TRUE(bench.contains(shape(sql))) << "bench/order_get.sql lacks:\n" << shape(sql);
+  for (const Query& q :
+       {identity_sql::kAuthenticatedUser, tenant_sql::kSetTenant, order_sql::kSelectOrder})
+    EXPECT_TRUE(bench.contains(shape(std::string(q.sql))))
+        << "bench/order_get.sql lacks " << q.name << ":\n"
+        << shape(std::string(q.sql));
 }
 
 TEST(BenchSql, ShapesIgnoreOnlyValues) {

@@ -1,36 +1,34 @@
 #pragma once
-// ProductRepository on PostgreSQL: each change and its outbox event are one statement (a
-// data-modifying CTE) inside one tenant-scoped transaction, one round trip.
+// ProductRepository on a TenantSession: the catalog's rows, mapped. Every query filters on the
+// tenant as well as relying on row-level security (defence in depth).
 #include "application/ports/product_repository.hpp"
-#include "infrastructure/postgres/pool.hpp"
+#include "infrastructure/postgres/tenant_session.hpp"
 
 namespace brandos::pg {
 
 class ProductRepository final : public application::ProductRepository {
  public:
-  explicit ProductRepository(Pool& pool) : pool_(pool) {}
+  ProductRepository(TenantSession& session, const domain::Uuid& tenant)
+      : s_(session), tenant_(tenant) {}
 
-  boost::asio::awaitable<application::Outcome<application::ProductRecord>> create(
-      const domain::Uuid& tenant, const application::NewProduct& product,
-      const domain::Uuid& event_id) override;
+  void add(const application::ProductRecord& product) override;
   boost::asio::awaitable<application::Outcome<std::optional<application::ProductRecord>>> get(
-      const domain::Uuid& tenant, const domain::Uuid& id) override;
+      const domain::Uuid& id) override;
   boost::asio::awaitable<application::Outcome<std::vector<application::ProductRecord>>> list(
-      const domain::Uuid& tenant, const std::optional<std::string>& sku,
-      const std::optional<domain::Uuid>& after, int limit) override;
-  boost::asio::awaitable<application::Outcome<std::optional<application::ProductRecord>>> update(
-      const domain::Uuid& tenant, const domain::Uuid& id,
-      const application::ProductChanges& changes, std::optional<int> expected_version,
-      const domain::Uuid& event_id) override;
-  boost::asio::awaitable<application::Outcome<bool>> remove(const domain::Uuid& tenant,
-                                                            const domain::Uuid& id,
-                                                            const domain::Uuid& event_id) override;
-  boost::asio::awaitable<application::Outcome<std::optional<application::ProductRecord>>>
-  adjust_stock(const domain::Uuid& tenant, const domain::Uuid& id, std::int64_t delta,
-               const std::string& reason, const domain::Uuid& event_id) override;
+      const std::optional<std::string>& sku, const std::optional<domain::Uuid>& after,
+      int limit) override;
+  boost::asio::awaitable<application::Outcome<std::optional<application::ProductRecord>>> lock(
+      const domain::Uuid& id) override;
+  boost::asio::awaitable<application::Outcome<std::vector<domain::StockedProduct>>>
+  lock_for_order(const std::vector<domain::Uuid>& ids) override;
+  void save(const application::ProductRecord& product) override;
+  void remove(const domain::Uuid& id, int version) override;
+  void reserve(const std::vector<application::StockChange>& changes) override;
+  void release_order_stock(const domain::Uuid& order_id) override;
 
  private:
-  Pool& pool_;
+  TenantSession& s_;
+  domain::Uuid tenant_;
 };
 
 }  // namespace brandos::pg

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domain/uuid.hpp"
+#include "infrastructure/postgres/query.hpp"
 
 namespace brandos::pg {
 
@@ -33,6 +34,12 @@ struct Jsonb {
 class Statement {
  public:
   explicit Statement(std::string sql) : sql_(std::move(sql)) {}
+  // A named query: the name labels the round trip (metrics, logs, spans).
+  explicit Statement(const Query& q) : sql_(q.sql), name_(q.name) {}
+  template <class... Args>
+  Statement(const Query& q, const Args&... args) : sql_(q.sql), name_(q.name) {
+    (bind(args), ...);
+  }
   template <class... Args>
   Statement(std::string sql, const Args&... args) : sql_(std::move(sql)) {
     (bind(args), ...);
@@ -55,6 +62,8 @@ class Statement {
   }
 
   const std::string& sql() const { return sql_; }
+  // The query's name; empty for ad-hoc SQL (BEGIN, tests).
+  std::string_view name() const { return name_; }
   int size() const { return static_cast<int>(types_.size()); }
   const Oid* types() const { return types_.data(); }
   // Pointers into this statement; valid while it lives and is not modified.
@@ -65,6 +74,7 @@ class Statement {
   Statement& add_null(Oid type);
 
   std::string sql_;
+  std::string_view name_;  // points at a Query constant (static storage)
   std::vector<Oid> types_;
   std::vector<std::string> values_;
   std::vector<bool> nulls_;

@@ -1,10 +1,14 @@
-// The idempotency store against a real server: claims, replays, mismatches, takeover of an
-// expired claim, release, and the reaper that removes keys older than 24 hours.
-#include "infrastructure/postgres/idempotency_store.hpp"
+// Idempotent requests on the PostgreSQL unit of work, against a real server: claims, replays,
+// mismatches, takeover of an expired claim, release, and the reaper that removes keys older than
+// 24 hours.
+#include "application/idempotency/idempotent_requests.hpp"
 
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include "infrastructure/crypto/random.hpp"
+#include "infrastructure/crypto/request_fingerprints.hpp"
+#include "infrastructure/postgres/unit_of_work.hpp"
 #include "support/run_sync.hpp"
 #include "support/test_database.hpp"
 
@@ -15,7 +19,7 @@ using application::ClaimResult;
 using testing::run_sql;
 using testing::run_sync;
 
-class IdempotencyStoreTest : public ::testing::Test {
+class IdempotentRequestsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_GE(sodium_init(), 0);
@@ -25,34 +29,47 @@ class IdempotencyStoreTest : public ::testing::Test {
     PoolOptions o;
     o.connection.conninfo = db_.app_conninfo;
     pool_ = std::make_unique<Pool>(io_.get_executor(), o);
-    store_ = std::make_unique<IdempotencyStore>(*pool_);
+    data_ = std::make_unique<TenantData>(*pool_, ids_);
+    requests_ = std::make_unique<application::IdempotentRequests>(*data_);
   }
   application::IdempotencyScope scope(const std::string& key, const std::string& body) {
     return {*domain::Uuid::parse(kTenant),
             *domain::Uuid::parse("018f0000-0000-7000-8000-0000000000aa"), "POST /v1/orders", key,
-            store_->fingerprint("POST", "/v1/orders", body)};
+            fingerprints_.of("POST", "/v1/orders", body)};
+  }
+  application::OperationContext ctx() const {
+    application::OperationContext c;
+    c.tenant = *domain::Uuid::parse(kTenant);
+    return c;
   }
   ClaimResult claim(const application::IdempotencyScope& s,
                     std::chrono::seconds lock = std::chrono::seconds(30)) {
-    auto c = run_sync(io_, store_->claim(s, lock));
+    application::IdempotentRequests requests(*data_, lock);
+    auto c = run_sync(io_, requests.claim(ctx(), s));
     EXPECT_TRUE(c);
     return c ? c->result : ClaimResult::in_flight;
+  }
+  bool settle(const application::IdempotencyScope& s, application::StoredResponse r) {
+    return run_sync(io_, requests_->settle(ctx(), s, r)).has_value();
   }
 
   const std::string kTenant = "018f0000-0000-7000-8000-00000000000a";
   boost::asio::io_context io_;
   testing::TestDatabase db_;
   std::unique_ptr<Pool> pool_;
-  std::unique_ptr<IdempotencyStore> store_;
+  crypto::SodiumIdGenerator ids_;
+  crypto::Sha256RequestFingerprints fingerprints_;
+  std::unique_ptr<TenantData> data_;
+  std::unique_ptr<application::IdempotentRequests> requests_;
 };
 
-TEST_F(IdempotencyStoreTest, ClaimReplayMismatchAndRelease) {
+TEST_F(IdempotentRequestsTest, ClaimReplayMismatchAndRelease) {
   const auto s = scope("k1", "{\"a\":1}");
   EXPECT_EQ(claim(s), ClaimResult::claimed);
   EXPECT_EQ(claim(s), ClaimResult::in_flight);
   EXPECT_EQ(claim(scope("k1", "{\"a\":2}")), ClaimResult::mismatch);
-  ASSERT_TRUE(run_sync(io_, store_->complete(s, {201, "{\"id\":\"x\"}"})));
-  auto replay = run_sync(io_, store_->claim(s, std::chrono::seconds(30)));
+  ASSERT_TRUE(settle(s, {201, "{\"id\":\"x\"}"}));
+  auto replay = run_sync(io_, requests_->claim(ctx(), s));
   ASSERT_TRUE(replay);
   EXPECT_EQ(replay->result, ClaimResult::replay);
   EXPECT_EQ(replay->response->status, 201);
@@ -60,11 +77,11 @@ TEST_F(IdempotencyStoreTest, ClaimReplayMismatchAndRelease) {
 
   const auto r = scope("k2", "{}");
   EXPECT_EQ(claim(r), ClaimResult::claimed);
-  ASSERT_TRUE(run_sync(io_, store_->release(r)));
+  ASSERT_TRUE(settle(r, {503, ""}));
   EXPECT_EQ(claim(r), ClaimResult::claimed);  // released: a retry runs again
 }
 
-TEST_F(IdempotencyStoreTest, AnExpiredClaimIsTakenOverBySameRequestOnly) {
+TEST_F(IdempotentRequestsTest, AnExpiredClaimIsTakenOverBySameRequestOnly) {
   const auto s = scope("k3", "{\"same\":true}");
   EXPECT_EQ(claim(s, std::chrono::seconds(1)), ClaimResult::claimed);
   run_sql(db_.owner_conninfo,
@@ -74,7 +91,7 @@ TEST_F(IdempotencyStoreTest, AnExpiredClaimIsTakenOverBySameRequestOnly) {
   EXPECT_EQ(claim(s), ClaimResult::in_flight);
 }
 
-TEST_F(IdempotencyStoreTest, KeysOlderThanADayAreReaped) {
+TEST_F(IdempotentRequestsTest, KeysOlderThanADayAreReaped) {
   EXPECT_EQ(claim(scope("old", "{}")), ClaimResult::claimed);
   EXPECT_EQ(claim(scope("new", "{}")), ClaimResult::claimed);
   run_sql(db_.owner_conninfo,

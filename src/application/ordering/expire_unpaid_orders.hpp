@@ -1,0 +1,24 @@
+#pragma once
+// The unpaid-order expiry (API.md: orders left unpaid are cancelled after a configurable time,
+// releasing their stock): finds due orders across tenants, then cancels each in a unit of work of
+// its own tenant through ManageOrders, exactly as a user's cancel would (history, outbox, stock).
+// Safe to run on several nodes at once: an order already cancelled or paid is skipped.
+#include "application/ordering/manage_orders.hpp"
+#include "application/ports/maintenance.hpp"
+
+namespace brandos::application {
+
+class ExpireUnpaidOrders {
+ public:
+  ExpireUnpaidOrders(CrossTenantMaintenance& maintenance, const ManageOrders& orders)
+      : maintenance_(maintenance), orders_(orders) {}
+  // How many orders it cancelled.
+  boost::asio::awaitable<Outcome<int>> operator()(std::chrono::seconds older_than,
+                                                  int batch) const;
+
+ private:
+  CrossTenantMaintenance& maintenance_;
+  const ManageOrders& orders_;
+};
+
+}  // namespace brandos::application

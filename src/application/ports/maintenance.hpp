@@ -1,0 +1,32 @@
+#pragma once
+// Port: what background jobs must find across all tenants before they can act in one. Each
+// lookup is a narrow database function (it returns ids, never tenant data); the action itself
+// runs in a unit of work of the tenant, like a user's request.
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "application/failure.hpp"
+#include "domain/uuid.hpp"
+
+namespace brandos::application {
+
+struct TenantOrder {
+  domain::Uuid tenant_id;
+  domain::Uuid order_id;
+};
+
+class CrossTenantMaintenance {
+ public:
+  virtual ~CrossTenantMaintenance() = default;
+  // Orders still pending payment that were placed more than `older_than` ago, oldest first.
+  [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::vector<TenantOrder>>> unpaid_orders(
+      std::chrono::seconds older_than, int limit) = 0;
+  // Deletes idempotency keys older than `older_than`; how many went.
+  [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::int64_t>> reap_idempotency_keys(
+      std::chrono::seconds older_than) = 0;
+};
+
+}  // namespace brandos::application

@@ -1,0 +1,41 @@
+#include "infrastructure/postgres/cross_tenant_maintenance.hpp"
+
+#include "infrastructure/postgres/failure_of.hpp"
+#include "infrastructure/postgres/query.hpp"
+#include "infrastructure/postgres/row.hpp"
+
+namespace brandos::pg {
+
+namespace asio = boost::asio;
+using application::Outcome;
+
+namespace {
+
+constexpr Query kUnpaidOrders{"orders.unpaid_due", R"sql(
+SELECT tenant_id, order_id
+FROM brandos.unpaid_orders_due(make_interval(secs => $1), $2))sql"};
+constexpr Query kReapKeys{"idempotency.reap", R"sql(
+SELECT brandos.reap_idempotency_keys(make_interval(secs => $1)) AS reaped)sql"};
+
+}  // namespace
+
+asio::awaitable<Outcome<std::vector<application::TenantOrder>>>
+CrossTenantMaintenance::unpaid_orders(std::chrono::seconds older_than, int limit) {
+  auto r = co_await pool_.execute(Statement(kUnpaidOrders,
+                                            static_cast<std::int64_t>(older_than.count()),
+                                            static_cast<std::int32_t>(limit)));
+  if (!r) co_return std::unexpected(failure_or_throw(r.error()));
+  co_return map_rows(*r, [](const Row& row) {
+    return application::TenantOrder{row.uuid("tenant_id"), row.uuid("order_id")};
+  });
+}
+
+asio::awaitable<Outcome<std::int64_t>> CrossTenantMaintenance::reap_idempotency_keys(
+    std::chrono::seconds older_than) {
+  auto r = co_await pool_.execute(
+      Statement(kReapKeys, static_cast<std::int64_t>(older_than.count())));
+  if (!r) co_return std::unexpected(failure_or_throw(r.error()));
+  co_return Row(*r, 0).int64("reaped");
+}
+
+}  // namespace brandos::pg

@@ -1,0 +1,36 @@
+#include "infrastructure/postgres/failure_of.hpp"
+
+#include <string_view>
+
+namespace brandos::pg {
+
+namespace {
+
+struct KnownConstraint {
+  std::string_view constraint;
+  std::string_view slug;
+  std::string_view detail;
+};
+
+// Unique indexes whose violation is the caller's business, not a bug.
+constexpr KnownConstraint kKnown[] = {
+    {"tenants_slug_key", "slug-taken", "This slug is already taken."},
+    {"users_email_per_tenant", "email-taken", "A user with this e-mail already exists."},
+    {"users_one_owner", "owner-exists", "The brand already has an owner."},
+    {"products_sku_per_tenant", "sku-taken", "A product with this SKU already exists."},
+    {"customers_email_per_tenant", "email-taken", "A customer with this e-mail already exists."},
+};
+
+}  // namespace
+
+application::Failure failure_or_throw(const Error& e) {
+  if (e.unavailable()) return application::failures::unavailable();
+  if (e.kind == ErrorKind::unique_violation)
+    for (const auto& k : kKnown)
+      if (e.constraint == k.constraint)
+        return application::failures::conflict(std::string(k.slug), std::string(k.detail));
+  throw DatabaseBug(std::string("database: ") + to_string(e.kind) + " " + e.sqlstate + " " +
+                    e.message);
+}
+
+}  // namespace brandos::pg

@@ -1,0 +1,163 @@
+#include "infrastructure/postgres/tenant_session.hpp"
+
+#include <stdexcept>
+
+#include "infrastructure/postgres/tenant_sql.hpp"
+#include "infrastructure/postgres/sql_arrays.hpp"
+
+namespace brandos::pg {
+
+namespace asio = boost::asio;
+using namespace tenant_sql;
+using application::Access;
+using application::TenantOf;
+
+namespace {
+
+Expected<void> finished_error() {
+  return std::unexpected(Error{ErrorKind::protocol, "", "unit of work is finished"});
+}
+
+}  // namespace
+
+TenantSession::TenantSession(Pool& pool, const application::OperationContext& ctx, Access access,
+                             TenantOf tenant)
+    : pool_(pool),
+      access_(access),
+      tenant_of_(std::move(tenant)),
+      tenant_(ctx.tenant),
+      ctx_deadline_(ctx.deadline) {
+  if (tenant_of_.kind == TenantOf::Kind::context && !tenant_)
+    throw std::logic_error("a unit of work needs a tenant");
+}
+
+// Dropped without commit: the pool rolls the connection back before anyone reuses it.
+TenantSession::~TenantSession() = default;
+
+Statement TenantSession::set_tenant() const {
+  switch (tenant_of_.kind) {
+    case TenantOf::Kind::slug:
+      return Statement(kSetTenantOfSlug, tenant_of_.key);
+    case TenantOf::Kind::refresh_token:
+      return Statement(kSetTenantOfRefreshToken, bytea_hex(tenant_of_.key));
+    case TenantOf::Kind::context:
+      break;
+  }
+  return Statement(kSetTenant, tenant_->to_string());
+}
+
+Clock::time_point TenantSession::deadline() const {
+  return std::min(ctx_deadline_, pool_.deadline());
+}
+
+void TenantSession::remember_now(const Result& r) {
+  if (!now_ && r.rows() == 1) now_ = std::string(r.text(0, r.column("now")));
+}
+
+void TenantSession::queue(Statement statement) {
+  if (access_ == Access::read) throw std::logic_error("a read unit of work cannot write");
+  if (finished_) throw std::logic_error("unit of work is finished");
+  queued_.push_back(std::move(statement));
+}
+
+asio::awaitable<Expected<std::vector<Result>>> TenantSession::run(std::vector<Statement> batch) {
+  if (finished_) co_return std::unexpected(finished_error().error());
+  if (failed_)
+    co_return std::unexpected(Error{ErrorKind::other, "25P02", "transaction already failed"});
+  std::vector<Statement> sent;
+  sent.reserve(queued_.size() + batch.size() + 2);
+  std::size_t skip = queued_.size();  // results that are not the caller's
+  const bool opens = access_ != Access::write || !began_;
+  const bool with_begin = access_ == Access::write && !began_;
+  if (with_begin) {
+    sent.emplace_back("BEGIN");
+    ++skip;
+  }
+  if (opens) {
+    sent.push_back(set_tenant());
+    ++skip;
+  }
+  for (auto& s : queued_) sent.push_back(std::move(s));
+  queued_.clear();
+  for (auto& s : batch) sent.push_back(std::move(s));
+
+  Expected<std::vector<Result>> r;
+  if (access_ == Access::write) {
+    if (!conn_) {
+      auto c = co_await pool_.acquire();
+      if (!c) co_return std::unexpected(std::move(c.error()));
+      conn_ = std::move(*c);
+    }
+    began_ = true;
+    r = co_await conn_->pipeline(sent, deadline());
+  } else {
+    r = co_await pool_.pipeline(sent);
+  }
+  if (!r) {
+    failed_ = true;
+    co_return r;
+  }
+  if (opens) remember_now((*r)[with_begin ? 1 : 0]);
+  r->erase(r->begin(), r->begin() + static_cast<std::ptrdiff_t>(skip));
+  co_return r;
+}
+
+asio::awaitable<Expected<Result>> TenantSession::run(Statement statement) {
+  std::vector<Statement> batch;
+  batch.push_back(std::move(statement));
+  auto r = co_await run(std::move(batch));
+  if (!r) co_return std::unexpected(std::move(r.error()));
+  co_return std::move(r->front());
+}
+
+asio::awaitable<Expected<std::string>> TenantSession::now() {
+  if (!now_) {
+    auto r = co_await run(std::vector<Statement>{});
+    if (!r) co_return std::unexpected(std::move(r.error()));
+  }
+  co_return *now_;
+}
+
+asio::awaitable<Expected<void>> TenantSession::commit() {
+  if (finished_) co_return finished_error();
+  if (failed_) {
+    co_await rollback();
+    co_return std::unexpected(Error{ErrorKind::other, "25P02", "transaction failed; rolled back"});
+  }
+  if (access_ != Access::write || !began_) {
+    // Nothing open: what is queued (if anything) is one implicit transaction.
+    if (!queued_.empty()) {
+      std::vector<Statement> rest;
+      rest.swap(queued_);
+      auto r = co_await run(std::move(rest));
+      if (!r) {
+        finished_ = true;
+        co_return std::unexpected(std::move(r.error()));
+      }
+    }
+    finished_ = true;
+    conn_ = PooledConnection();
+    co_return Expected<void>{};
+  }
+  std::vector<Statement> rest;
+  rest.swap(queued_);
+  rest.emplace_back("COMMIT");
+  auto r = co_await conn_->pipeline(rest, deadline());
+  finished_ = true;
+  conn_ = PooledConnection();  // back to the pool now; it rolls back if COMMIT never arrived
+  if (!r) co_return std::unexpected(std::move(r.error()));
+  co_return Expected<void>{};
+}
+
+asio::awaitable<void> TenantSession::rollback() {
+  queued_.clear();
+  if (finished_) co_return;
+  finished_ = true;
+  if (conn_ && began_ && !conn_->broken()) {
+    auto r = co_await conn_->execute(Statement("ROLLBACK"), deadline());
+    if (!r) conn_->mark_broken();
+  }
+  conn_ = PooledConnection();
+}
+
+}  // namespace brandos::pg

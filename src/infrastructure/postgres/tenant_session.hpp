@@ -1,0 +1,62 @@
+#pragma once
+// The database side of a unit of work, and the only code that sets app.tenant_id: every round
+// trip it sends runs in a transaction whose first statement sets the tenant, so row-level
+// security confines everything after it (scripts/check_tenant_scope.sh fails the tests if any other file
+// sets it).
+//
+//   write                 BEGIN; set tenant; queued…; batch   …later round trips…   queued…; COMMIT
+//   write_per_round_trip  set tenant; queued…; batch           (one implicit transaction each)
+//   read                  set tenant; batch                    (one implicit transaction each)
+//
+// Statements of one pipeline up to its Sync are one implicit transaction in PostgreSQL, so the
+// two single-round-trip modes need no BEGIN/COMMIT and still commit all or nothing.
+//
+// Thread-safety: none; one coroutine uses it, on the pool's executor.
+#include <boost/asio/awaitable.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "application/ports/unit_of_work.hpp"
+#include "infrastructure/postgres/pool.hpp"
+
+namespace brandos::pg {
+
+class TenantSession {
+ public:
+  TenantSession(Pool& pool, const application::OperationContext& ctx, application::Access access,
+                application::TenantOf tenant);
+  ~TenantSession();
+  TenantSession(const TenantSession&) = delete;
+  TenantSession& operator=(const TenantSession&) = delete;
+
+  // One round trip: the queued statements, then `batch`. Returns the results of `batch`.
+  boost::asio::awaitable<Expected<std::vector<Result>>> run(std::vector<Statement> batch);
+  boost::asio::awaitable<Expected<Result>> run(Statement statement);
+  // Sent with the next round trip; its result is not read (its failure fails that round trip).
+  // A bug in a read session, which may one day run on a replica.
+  void queue(Statement statement);
+  // now() of the (first) transaction, RFC 3339 UTC with milliseconds.
+  boost::asio::awaitable<Expected<std::string>> now();
+  boost::asio::awaitable<Expected<void>> commit();
+  boost::asio::awaitable<void> rollback();
+
+ private:
+  Statement set_tenant() const;
+  Clock::time_point deadline() const;
+  void remember_now(const Result& set_tenant_result);
+
+  Pool& pool_;
+  application::Access access_;
+  application::TenantOf tenant_of_;
+  std::optional<domain::Uuid> tenant_;
+  Clock::time_point ctx_deadline_;
+  PooledConnection conn_;  // write: held from the first round trip to commit or rollback
+  bool began_ = false;
+  bool failed_ = false;
+  bool finished_ = false;
+  std::vector<Statement> queued_;
+  std::optional<std::string> now_;
+};
+
+}  // namespace brandos::pg

@@ -1,0 +1,198 @@
+#include "infrastructure/postgres/unit_of_work.hpp"
+
+#include "infrastructure/postgres/customer_repository.hpp"
+#include "infrastructure/postgres/failure_of.hpp"
+#include "infrastructure/postgres/idempotency_sql.hpp"
+#include "infrastructure/postgres/order_repository.hpp"
+#include "infrastructure/postgres/product_repository.hpp"
+#include "infrastructure/postgres/outbox_sql.hpp"
+#include "infrastructure/postgres/query.hpp"
+#include "infrastructure/postgres/row.hpp"
+#include "infrastructure/postgres/sql_arrays.hpp"
+#include "infrastructure/postgres/user_repository.hpp"
+
+namespace brandos::pg {
+
+namespace asio = boost::asio;
+using application::Outcome;
+using outbox_sql::kInsertOutbox;
+
+namespace {
+
+constexpr Query kInsertAudit{"audit.insert", R"sql(
+INSERT INTO brandos.audit_events (id, tenant_id, actor_user_id, action, target_type, target_id,
+                                  ip, request_id, outcome, details)
+VALUES ($1, brandos.current_tenant_id(), $2, $3, $4, $5, $6, $7, $8, $9))sql"};
+
+constexpr Query kListAudit{"audit.list", R"sql(
+SELECT id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
+       actor_user_id, action, target_type, target_id, ip, request_id, outcome,
+       details::text AS details
+FROM brandos.audit_events
+WHERE tenant_id = brandos.current_tenant_id() AND ($1::text IS NULL OR action = $1::text)
+  AND ($2::uuid IS NULL OR id < $2::uuid)
+ORDER BY id DESC LIMIT $3)sql"};
+
+std::optional<std::string> non_empty(const std::string& s) {
+  return s.empty() ? std::nullopt : std::optional<std::string>(s);
+}
+
+class Outbox final : public application::Outbox {
+ public:
+  explicit Outbox(TenantSession& s) : s_(s) {}
+  void add(const application::OutboxEvent& e) override {
+    s_.queue(Statement(kInsertOutbox, e.id, e.type, e.aggregate_type, e.aggregate_id,
+                       static_cast<std::int32_t>(e.aggregate_version), Jsonb{e.data_json}));
+  }
+
+ private:
+  TenantSession& s_;
+};
+
+class AuditLog final : public application::AuditLog {
+ public:
+  AuditLog(TenantSession& s, application::IdGenerator& ids) : s_(s), ids_(ids) {}
+  void append(const application::AuditEntry& e) override {
+    Statement s(kInsertAudit);
+    s.bind(ids_.new_id())
+        .bind(e.actor_user_id)
+        .bind(e.action)
+        .bind(non_empty(e.target_type))
+        .bind(non_empty(e.target_id))
+        .bind(non_empty(e.origin.ip))
+        .bind(non_empty(e.origin.request_id))
+        .bind(e.outcome)
+        .bind(Jsonb{e.details_json});
+    s_.queue(std::move(s));
+  }
+  asio::awaitable<Outcome<std::vector<application::AuditRecord>>> list(
+      const std::optional<std::string>& action, const std::optional<domain::Uuid>& after,
+      int limit) override {
+    auto r = co_await s_.run(Statement(kListAudit, action, after, static_cast<std::int64_t>(limit)));
+    if (!r) co_return std::unexpected(failure_or_throw(r.error()));
+    co_return map_rows(*r, [](const Row& row) {
+      application::AuditRecord a;
+      a.id = row.uuid("id");
+      a.occurred_at = row.text("occurred_at");
+      a.actor_user_id = row.optional_text("actor_user_id");
+      a.action = row.text("action");
+      a.target_type = row.optional_text("target_type");
+      a.target_id = row.optional_text("target_id");
+      a.ip = row.optional_text("ip");
+      a.request_id = row.optional_text("request_id");
+      a.outcome = row.text("outcome");
+      a.details_json = row.text("details");
+      return a;
+    });
+  }
+
+ private:
+  TenantSession& s_;
+  application::IdGenerator& ids_;
+};
+
+class IdempotencyRecords final : public application::IdempotencyRecords {
+ public:
+  explicit IdempotencyRecords(TenantSession& s) : s_(s) {}
+
+  asio::awaitable<Outcome<application::Claim>> claim(const application::IdempotencyScope& s,
+                                                     std::chrono::seconds lock) override {
+    using namespace idempotency_sql;
+    const std::string fp = bytea_hex(s.fingerprint);
+    const auto secs = static_cast<std::int64_t>(lock.count());
+    std::vector<Statement> batch;
+    batch.emplace_back(kAsyncCommit);
+    batch.emplace_back(kInsert, s.tenant_id, s.user_id, s.endpoint, s.key, fp, secs);
+    batch.emplace_back(kTakeOver, s.tenant_id, s.user_id, s.endpoint, s.key, fp, secs);
+    batch.emplace_back(kRead, s.tenant_id, s.user_id, s.endpoint, s.key, fp);
+    auto r = co_await s_.run(std::move(batch));
+    if (!r) co_return std::unexpected(failure_or_throw(r.error()));
+    application::Claim claim;
+    if ((*r)[1].rows() == 1 || (*r)[2].rows() == 1) co_return claim;  // ours
+    const Result& rows = (*r)[3];
+    if (rows.rows() != 1) {
+      claim.result = application::ClaimResult::in_flight;  // released meanwhile; client retries
+      co_return claim;
+    }
+    const Row row(rows, 0);
+    if (!row.boolean("same_request")) {
+      claim.result = application::ClaimResult::mismatch;
+    } else if (row.view("status") == "done") {
+      claim.result = application::ClaimResult::replay;
+      claim.response =
+          application::StoredResponse{row.int32("response_status"), row.text("response_body")};
+    } else {
+      claim.result = application::ClaimResult::in_flight;
+    }
+    co_return claim;
+  }
+
+  void complete(const application::IdempotencyScope& s,
+                const application::StoredResponse& response) override {
+    s_.queue(Statement(idempotency_sql::kDone, s.tenant_id, s.user_id, s.endpoint, s.key,
+                       static_cast<std::int32_t>(response.status), response.body));
+  }
+
+  void release(const application::IdempotencyScope& s) override {
+    s_.queue(Statement(idempotency_sql::kRelease, s.tenant_id, s.user_id, s.endpoint, s.key));
+  }
+
+ private:
+  TenantSession& s_;
+};
+
+class UnitOfWork final : public application::UnitOfWork {
+ public:
+  UnitOfWork(Pool& pool, application::IdGenerator& ids, const application::OperationContext& ctx,
+             application::Access access, application::TenantOf tenant)
+      : session_(pool, ctx, access, std::move(tenant)),
+        tenant_(ctx.tenant.value_or(domain::Uuid{})),
+        users_(session_),
+        products_(session_, tenant_),
+        orders_(session_, tenant_),
+        customers_(session_, tenant_),
+        audit_(session_, ids),
+        outbox_(session_),
+        idempotency_(session_) {}
+
+  application::UserRepository& users() override { return users_; }
+  application::ProductRepository& products() override { return products_; }
+  application::OrderRepository& orders() override { return orders_; }
+  application::CustomerRepository& customers() override { return customers_; }
+  application::AuditLog& audit() override { return audit_; }
+  application::Outbox& outbox() override { return outbox_; }
+  application::IdempotencyRecords& idempotency() override { return idempotency_; }
+
+  asio::awaitable<Outcome<std::string>> now() override {
+    auto r = co_await session_.now();
+    if (!r) co_return std::unexpected(failure_or_throw(r.error()));
+    co_return std::move(*r);
+  }
+  asio::awaitable<Outcome<void>> commit() override {
+    auto r = co_await session_.commit();
+    if (!r) co_return std::unexpected(failure_or_throw(r.error()));
+    co_return Outcome<void>{};
+  }
+  asio::awaitable<void> rollback() override { co_await session_.rollback(); }
+
+ private:
+  TenantSession session_;
+  domain::Uuid tenant_;
+  UserRepository users_;
+  ProductRepository products_;
+  OrderRepository orders_;
+  CustomerRepository customers_;
+  AuditLog audit_;
+  Outbox outbox_;
+  IdempotencyRecords idempotency_;
+};
+
+}  // namespace
+
+std::unique_ptr<application::UnitOfWork> TenantData::begin(const application::OperationContext& ctx,
+                                                            application::Access access,
+                                                            application::TenantOf tenant) {
+  return std::make_unique<UnitOfWork>(pool_, ids_, ctx, access, std::move(tenant));
+}
+
+}  // namespace brandos::pg

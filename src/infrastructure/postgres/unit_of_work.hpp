@@ -1,0 +1,27 @@
+#pragma once
+// The unit of work on PostgreSQL: a TenantSession and the repositories, audit log, outbox and
+// idempotency records that use it. TenantData opens them on one I/O thread's pool.
+//
+// Thread-safety: TenantData belongs to one I/O thread (its pool's); a unit of work to one
+// coroutine.
+#include "application/ports/id_generator.hpp"
+#include "application/ports/unit_of_work.hpp"
+#include "infrastructure/postgres/pool.hpp"
+
+namespace brandos::pg {
+
+class TenantData final : public application::TenantData {
+ public:
+  // `ids` names the audit rows the unit of work writes.
+  TenantData(Pool& pool, application::IdGenerator& ids) : pool_(pool), ids_(ids) {}
+  std::unique_ptr<application::UnitOfWork> begin(const application::OperationContext& ctx,
+                                                  application::Access access,
+                                                  application::TenantOf tenant =
+                                                      application::TenantOf::context()) override;
+
+ private:
+  Pool& pool_;
+  application::IdGenerator& ids_;
+};
+
+}  // namespace brandos::pg
