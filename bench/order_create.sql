@@ -9,7 +9,7 @@ SELECT set_config('app.tenant_id', :tenant, true), to_char(now() AT TIME ZONE 'U
 SELECT set_config('synchronous_commit', 'off', true);
 INSERT INTO brandos.idempotency_keys (tenant_id, user_id, endpoint, key, fingerprint, status, locked_until) VALUES (:tenant, :user, 'POST /v1/orders', :okey, '\x00'::bytea, 'in_flight', now() + make_interval(secs => 30)) ON CONFLICT DO NOTHING RETURNING 1;
 UPDATE brandos.idempotency_keys SET locked_until = now() + make_interval(secs => 30) WHERE tenant_id = :tenant AND user_id = :user AND endpoint = 'POST /v1/orders' AND key = :okey AND status = 'in_flight' AND locked_until < now() AND fingerprint = '\x00'::bytea RETURNING 1;
-SELECT status, fingerprint = '\x00'::bytea, response_status, response_body FROM brandos.idempotency_keys WHERE tenant_id = :tenant AND user_id = :user AND endpoint = 'POST /v1/orders' AND key = :okey;
+SELECT status, fingerprint = '\x00'::bytea AS same_request, response_status, response_body FROM brandos.idempotency_keys WHERE tenant_id = :tenant AND user_id = :user AND endpoint = 'POST /v1/orders' AND key = :okey;
 COMMIT;
 BEGIN;
 SELECT set_config('app.tenant_id', :tenant, true), to_char(now() AT TIME ZONE 'UTC', replace('YYYY-MM-DD"T"HH24#MI#SS.MS"Z"', '#', chr(58))) AS now;

@@ -1,5 +1,8 @@
 #include "infrastructure/postgres/pool.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -135,7 +138,15 @@ void Pool::release(std::unique_ptr<Connection> c) {
     wake_next_waiter();
     return;
   }
-  if (!waiters_.empty() && !c->in_transaction()) {
+  if (c->in_transaction()) {
+    // Dropped mid-transaction (an early return, an exception): roll back now rather than when
+    // the connection is next used, so its row locks go at once instead of blocking other
+    // requests (on other threads' pools too) until then.
+    stats_.busy.fetch_add(1, std::memory_order_relaxed);
+    asio::co_spawn(executor_, roll_back_and_release(std::move(c)), asio::detached);
+    return;
+  }
+  if (!waiters_.empty()) {
     Waiter* w = waiters_.front();
     waiters_.pop_front();
     stats_.busy.fetch_add(1, std::memory_order_relaxed);
@@ -145,6 +156,12 @@ void Pool::release(std::unique_ptr<Connection> c) {
   }
   idle_.push_back(std::move(c));
   wake_next_waiter();  // in-transaction connection: the waiter takes it via the idle path
+}
+
+asio::awaitable<void> Pool::roll_back_and_release(std::unique_ptr<Connection> c) {
+  auto r = co_await c->execute(Statement("ROLLBACK"), Clock::now() + options_.query_timeout);
+  if (!r || c->in_transaction()) c->mark_broken();  // then release() drops it
+  release(std::move(c));
 }
 
 asio::awaitable<Expected<std::shared_ptr<Connection>>> Pool::shared_connection() {

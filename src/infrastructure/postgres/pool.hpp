@@ -88,6 +88,7 @@ class Pool {
   friend class PooledConnection;
   struct Waiter;
   void release(std::unique_ptr<Connection> c);
+  boost::asio::awaitable<void> roll_back_and_release(std::unique_ptr<Connection> c);
   boost::asio::awaitable<Expected<PooledConnection>> open_new();
   void set_open(int delta);
   // A slot or an idle connection became available: the first waiter looks again.
