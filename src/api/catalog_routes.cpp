@@ -15,7 +15,6 @@ using application::FieldIssue;
 
 namespace {
 
-
 HttpResponse product_response(int status, const application::ProductRecord& p) {
   HttpResponse r = json_ok(status, product_json(p));
   r.set_header("ETag", "\"" + std::to_string(p.version) + "\"");
@@ -40,7 +39,8 @@ std::optional<int> expected_version(const HttpRequest& request) {
 
 void add_catalog_routes(Router& router, const application::ManageProducts& products) {
   router.add(Method::post, "/v1/products", RouteAccess::needs(domain::Permission::products_write),
-             [&products](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+             [&products](RequestContext& ctx,
+                         const application::Principal& p) -> asio::awaitable<HttpResponse> {
                auto body = body_of(ctx);
                if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
                std::vector<FieldIssue> issues;
@@ -60,19 +60,24 @@ void add_catalog_routes(Router& router, const application::ManageProducts& produ
              });
 
   router.add(Method::get, "/v1/products", RouteAccess::needs(domain::Permission::products_read),
-             [&products](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+             [&products](RequestContext& ctx,
+                         const application::Principal& p) -> asio::awaitable<HttpResponse> {
                auto page = page_of(ctx, p.tenant_id, "products");
                if (auto* r = std::get_if<HttpResponse>(&page)) co_return std::move(*r);
                const Page& pg = std::get<Page>(page);
                std::optional<std::string> sku;
                if (auto it = pg.filters.find("sku"); it != pg.filters.end()) sku = it->second;
-               auto result = co_await products.list(operation_context(ctx, p), sku, pg.after, pg.limit);
+               auto result =
+                   co_await products.list(operation_context(ctx, p), sku, pg.after, pg.limit);
                if (!result) co_return render_failure(result.error(), ctx);
-               co_return list_response(p.tenant_id, "products", std::move(*result), pg.limit, product_json);
+               co_return list_response(p.tenant_id, "products", std::move(*result), pg.limit,
+                                       product_json);
              });
 
-  router.add(Method::get, "/v1/products/{id}", RouteAccess::needs(domain::Permission::products_read),
-             [&products](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+  router.add(Method::get, "/v1/products/{id}",
+             RouteAccess::needs(domain::Permission::products_read),
+             [&products](RequestContext& ctx,
+                         const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
                auto result = co_await products.get(operation_context(ctx, p), *id);
@@ -80,32 +85,36 @@ void add_catalog_routes(Router& router, const application::ManageProducts& produ
                co_return product_response(200, *result);
              });
 
-  router.add(Method::patch, "/v1/products/{id}", RouteAccess::needs(domain::Permission::products_write),
-             [&products](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
-               const auto id = id_param(ctx);
-               if (!id) co_return render_failure(application::failures::not_found(), ctx);
-               auto body = body_of(ctx);
-               if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
-               std::vector<FieldIssue> issues;
-               JsonFields f(std::get<json::object>(body), issues);
-               application::ProductChanges changes;
-               changes.name = f.optional_string("name");
-               if (auto d = f.nullable_string("description")) {
-                 changes.set_description = true;
-                 changes.description = *d;
-               }
-               changes.price = f.optional_integer("price");
-               f.finish();
-               if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
-               const auto version = expected_version(ctx.request);
-               auto result =
-                   co_await products.update(operation_context(ctx, p), *id, std::move(changes), version);
-               if (!result) co_return render_failure(result.error(), ctx);
-               co_return product_response(200, *result);
-             });
+  router.add(
+      Method::patch, "/v1/products/{id}", RouteAccess::needs(domain::Permission::products_write),
+      [&products](RequestContext& ctx,
+                  const application::Principal& p) -> asio::awaitable<HttpResponse> {
+        const auto id = id_param(ctx);
+        if (!id) co_return render_failure(application::failures::not_found(), ctx);
+        auto body = body_of(ctx);
+        if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
+        std::vector<FieldIssue> issues;
+        JsonFields f(std::get<json::object>(body), issues);
+        application::ProductChanges changes;
+        changes.name = f.optional_string("name");
+        if (auto d = f.nullable_string("description")) {
+          changes.set_description = true;
+          changes.description = *d;
+        }
+        changes.price = f.optional_integer("price");
+        f.finish();
+        if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
+        const auto version = expected_version(ctx.request);
+        auto result =
+            co_await products.update(operation_context(ctx, p), *id, std::move(changes), version);
+        if (!result) co_return render_failure(result.error(), ctx);
+        co_return product_response(200, *result);
+      });
 
-  router.add(Method::del, "/v1/products/{id}", RouteAccess::needs(domain::Permission::products_write),
-             [&products](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+  router.add(Method::del, "/v1/products/{id}",
+             RouteAccess::needs(domain::Permission::products_write),
+             [&products](RequestContext& ctx,
+                         const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
                auto result = co_await products.remove(operation_context(ctx, p), *id);
@@ -113,8 +122,10 @@ void add_catalog_routes(Router& router, const application::ManageProducts& produ
                co_return no_content();
              });
 
-  router.add(Method::post, "/v1/products/{id}/stock-adjustments", RouteAccess::needs(domain::Permission::stock_write),
-             [&products](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+  router.add(Method::post, "/v1/products/{id}/stock-adjustments",
+             RouteAccess::needs(domain::Permission::stock_write),
+             [&products](RequestContext& ctx,
+                         const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
                auto body = body_of(ctx);
@@ -125,8 +136,8 @@ void add_catalog_routes(Router& router, const application::ManageProducts& produ
                auto reason = f.required_string("reason");
                f.finish();
                if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
-               auto result =
-                   co_await products.adjust_stock(operation_context(ctx, p), *id, *delta, std::move(*reason));
+               auto result = co_await products.adjust_stock(operation_context(ctx, p), *id, *delta,
+                                                            std::move(*reason));
                if (!result) co_return render_failure(result.error(), ctx);
                co_return product_response(200, *result);
              });

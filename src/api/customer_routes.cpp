@@ -61,7 +61,8 @@ application::CustomerData read_customer(const json::object& o, std::vector<Field
 
 void add_customer_routes(Router& router, const application::ManageCustomers& customers) {
   router.add(Method::post, "/v1/customers", RouteAccess::needs(domain::Permission::customers_write),
-             [&customers](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+             [&customers](RequestContext& ctx,
+                          const application::Principal& p) -> asio::awaitable<HttpResponse> {
                auto body = body_of(ctx);
                if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
                std::vector<FieldIssue> issues;
@@ -73,20 +74,24 @@ void add_customer_routes(Router& router, const application::ManageCustomers& cus
              });
 
   router.add(Method::get, "/v1/customers", RouteAccess::needs(domain::Permission::customers_read),
-             [&customers](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+             [&customers](RequestContext& ctx,
+                          const application::Principal& p) -> asio::awaitable<HttpResponse> {
                auto page = page_of(ctx, p.tenant_id, "customers");
                if (auto* r = std::get_if<HttpResponse>(&page)) co_return std::move(*r);
                const Page& pg = std::get<Page>(page);
                std::optional<std::string> email;
                if (auto it = pg.filters.find("email"); it != pg.filters.end()) email = it->second;
-               auto result = co_await customers.list(operation_context(ctx, p), email, pg.after, pg.limit);
+               auto result =
+                   co_await customers.list(operation_context(ctx, p), email, pg.after, pg.limit);
                if (!result) co_return render_failure(result.error(), ctx);
                co_return list_response(p.tenant_id, "customers", std::move(*result), pg.limit,
                                        customer_json);
              });
 
-  router.add(Method::get, "/v1/customers/{id}", RouteAccess::needs(domain::Permission::customers_read),
-             [&customers](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+  router.add(Method::get, "/v1/customers/{id}",
+             RouteAccess::needs(domain::Permission::customers_read),
+             [&customers](RequestContext& ctx,
+                          const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
                auto result = co_await customers.get(operation_context(ctx, p), *id);
@@ -94,8 +99,10 @@ void add_customer_routes(Router& router, const application::ManageCustomers& cus
                co_return json_ok(200, customer_json(*result));
              });
 
-  router.add(Method::get, "/v1/customers/{id}/export", RouteAccess::needs(domain::Permission::customers_export),
-             [&customers](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+  router.add(Method::get, "/v1/customers/{id}/export",
+             RouteAccess::needs(domain::Permission::customers_export),
+             [&customers](RequestContext& ctx,
+                          const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
                auto result = co_await customers.export_data(operation_context(ctx, p), *id);
@@ -109,8 +116,10 @@ void add_customer_routes(Router& router, const application::ManageCustomers& cus
                co_return r;
              });
 
-  router.add(Method::del, "/v1/customers/{id}", RouteAccess::needs(domain::Permission::customers_erase),
-             [&customers](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+  router.add(Method::del, "/v1/customers/{id}",
+             RouteAccess::needs(domain::Permission::customers_erase),
+             [&customers](RequestContext& ctx,
+                          const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
                auto result = co_await customers.erase(operation_context(ctx, p), *id);

@@ -11,8 +11,8 @@
 #include "api/failure_response.hpp"
 #include "api/json_body.hpp"
 #include "api/json_fields.hpp"
-#include "api/problem.hpp"
 #include "api/operation_context.hpp"
+#include "api/problem.hpp"
 #include "api/resource_json.hpp"
 #include "api/route_support.hpp"
 
@@ -23,8 +23,6 @@ namespace json = boost::json;
 using application::FieldIssue;
 
 namespace {
-
-
 
 // Counts one request against `limit` for `key`; a 429 response if over it.
 std::optional<HttpResponse> over_limit(const IdentityApi& api, const RequestContext& ctx,
@@ -57,7 +55,6 @@ HttpResponse tokens_json(const application::TokenPair& t) {
   r.set_header("Cache-Control", "no-store");
   return r;
 }
-
 
 }  // namespace
 
@@ -135,8 +132,8 @@ void add_identity_routes(Router& router, const IdentityApi& api) {
              [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
                auto token = refresh_token_of(ctx);
                if (auto* r = std::get_if<HttpResponse>(&token)) co_return std::move(*r);
-               auto result =
-                   co_await api.refresh(operation_context(ctx), std::move(std::get<std::string>(token)));
+               auto result = co_await api.refresh(operation_context(ctx),
+                                                  std::move(std::get<std::string>(token)));
                if (!result) co_return render_failure(result.error(), ctx);
                co_return tokens_json(*result);
              });
@@ -145,51 +142,58 @@ void add_identity_routes(Router& router, const IdentityApi& api) {
              [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
                auto token = refresh_token_of(ctx);
                if (auto* r = std::get_if<HttpResponse>(&token)) co_return std::move(*r);
-               auto result =
-                   co_await api.logout(operation_context(ctx), std::move(std::get<std::string>(token)));
+               auto result = co_await api.logout(operation_context(ctx),
+                                                 std::move(std::get<std::string>(token)));
                if (!result) co_return render_failure(result.error(), ctx);
                co_return no_content();
              });
 
-  router.add(Method::get, "/v1/me", RouteAccess::signed_in(), [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
-    auto me = co_await api.users.me(operation_context(ctx, p));
-    if (!me) co_return render_failure(me.error(), ctx);
-    json::array permissions;
-    for (auto& name : domain::permission_names(p.role)) permissions.emplace_back(name);
-    co_return json_ok(200, json::object{{"user", user_json(me->user)},
-                                        {"tenant", tenant_json(me->tenant)},
-                                        {"permissions", std::move(permissions)}});
-  });
+  router.add(Method::get, "/v1/me", RouteAccess::signed_in(),
+             [&api](RequestContext& ctx,
+                    const application::Principal& p) -> asio::awaitable<HttpResponse> {
+               auto me = co_await api.users.me(operation_context(ctx, p));
+               if (!me) co_return render_failure(me.error(), ctx);
+               json::array permissions;
+               for (auto& name : domain::permission_names(p.role)) permissions.emplace_back(name);
+               co_return json_ok(200, json::object{{"user", user_json(me->user)},
+                                                   {"tenant", tenant_json(me->tenant)},
+                                                   {"permissions", std::move(permissions)}});
+             });
 
-  router.add(Method::post, "/v1/users", RouteAccess::signed_in(), [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
-        auto body = body_of(ctx);
-        if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
-        std::vector<FieldIssue> issues;
-        JsonFields f(std::get<json::object>(body), issues);
-        application::CreateUserCommand c;
-        c.email = f.required_string("email").value_or("");
-        c.name = f.required_string("name").value_or("");
-        c.password = f.required_string("password").value_or("");
-        c.role = f.required_string("role").value_or("");
-        f.finish();
-        if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
-        auto result = co_await api.users.create(operation_context(ctx, p), std::move(c));
-        if (!result) co_return render_failure(result.error(), ctx);
-        co_return json_ok(201, user_json(*result));
-      });
+  router.add(Method::post, "/v1/users", RouteAccess::signed_in(),
+             [&api](RequestContext& ctx,
+                    const application::Principal& p) -> asio::awaitable<HttpResponse> {
+               auto body = body_of(ctx);
+               if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
+               std::vector<FieldIssue> issues;
+               JsonFields f(std::get<json::object>(body), issues);
+               application::CreateUserCommand c;
+               c.email = f.required_string("email").value_or("");
+               c.name = f.required_string("name").value_or("");
+               c.password = f.required_string("password").value_or("");
+               c.role = f.required_string("role").value_or("");
+               f.finish();
+               if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
+               auto result = co_await api.users.create(operation_context(ctx, p), std::move(c));
+               if (!result) co_return render_failure(result.error(), ctx);
+               co_return json_ok(201, user_json(*result));
+             });
 
   router.add(Method::get, "/v1/users", RouteAccess::needs(domain::Permission::users_read),
-             [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+             [&api](RequestContext& ctx,
+                    const application::Principal& p) -> asio::awaitable<HttpResponse> {
                auto page = page_of(ctx, p.tenant_id, "users");
                if (auto* r = std::get_if<HttpResponse>(&page)) co_return std::move(*r);
                const Page& pg = std::get<Page>(page);
                auto result = co_await api.users.list(operation_context(ctx, p), pg.after, pg.limit);
                if (!result) co_return render_failure(result.error(), ctx);
-               co_return list_response(p.tenant_id, "users", std::move(*result), pg.limit, user_json);
+               co_return list_response(p.tenant_id, "users", std::move(*result), pg.limit,
+                                       user_json);
              });
 
   router.add(Method::get, "/v1/users/{id}", RouteAccess::signed_in(),
-             [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+             [&api](RequestContext& ctx,
+                    const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
                auto result = co_await api.users.get(operation_context(ctx, p), *id);
@@ -198,7 +202,8 @@ void add_identity_routes(Router& router, const IdentityApi& api) {
              });
 
   router.add(Method::patch, "/v1/users/{id}", RouteAccess::signed_in(),
-             [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+             [&api](RequestContext& ctx,
+                    const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
                auto body = body_of(ctx);
@@ -215,7 +220,8 @@ void add_identity_routes(Router& router, const IdentityApi& api) {
              });
 
   router.add(Method::del, "/v1/users/{id}", RouteAccess::signed_in(),
-             [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+             [&api](RequestContext& ctx,
+                    const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
                auto result = co_await api.users.remove(operation_context(ctx, p), *id);
@@ -223,18 +229,19 @@ void add_identity_routes(Router& router, const IdentityApi& api) {
                co_return no_content();
              });
 
-  router.add(Method::get, "/v1/audit-events", RouteAccess::needs(domain::Permission::audit_read),
-             [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
-               auto page = page_of(ctx, p.tenant_id, "audit");
-               if (auto* r = std::get_if<HttpResponse>(&page)) co_return std::move(*r);
-               const Page& pg = std::get<Page>(page);
-               std::optional<std::string> action;
-               if (auto it = pg.filters.find("action"); it != pg.filters.end()) action = it->second;
-               auto result = co_await api.audit(operation_context(ctx, p), action, pg.after, pg.limit);
-               if (!result) co_return render_failure(result.error(), ctx);
-               co_return list_response(p.tenant_id, "audit", std::move(*result), pg.limit,
-                                       audit_json);
-             });
+  router.add(
+      Method::get, "/v1/audit-events", RouteAccess::needs(domain::Permission::audit_read),
+      [&api](RequestContext& ctx,
+             const application::Principal& p) -> asio::awaitable<HttpResponse> {
+        auto page = page_of(ctx, p.tenant_id, "audit");
+        if (auto* r = std::get_if<HttpResponse>(&page)) co_return std::move(*r);
+        const Page& pg = std::get<Page>(page);
+        std::optional<std::string> action;
+        if (auto it = pg.filters.find("action"); it != pg.filters.end()) action = it->second;
+        auto result = co_await api.audit(operation_context(ctx, p), action, pg.after, pg.limit);
+        if (!result) co_return render_failure(result.error(), ctx);
+        co_return list_response(p.tenant_id, "audit", std::move(*result), pg.limit, audit_json);
+      });
 }
 
 }  // namespace brandos::api

@@ -30,8 +30,9 @@ struct IdentityApi {
 
 void add_identity_routes(Router& router, const IdentityApi& api);
 
-// Requires a valid bearer token on every route registered as authenticated (RouteAccess); puts the principal (re-read from the database) into the context; applies the
-// per-tenant request limit with RateLimit headers.
+// Requires a valid bearer token on every route registered as authenticated (RouteAccess); puts the
+// principal (re-read from the database) into the context; applies the per-tenant request limit with
+// RateLimit headers.
 Middleware authentication(const IdentityApi& api);
 
 }  // namespace brandos::api

@@ -4,8 +4,8 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/json_fields.hpp"
-#include "api/problem.hpp"
 #include "api/operation_context.hpp"
+#include "api/problem.hpp"
 #include "api/resource_json.hpp"
 #include "api/route_support.hpp"
 
@@ -87,7 +87,8 @@ bool valid_idempotency_key(std::string_view key) {
 void add_order_routes(Router& router, const OrderingApi& api) {
   router.add(
       Method::post, "/v1/orders", RouteAccess::needs(domain::Permission::orders_write),
-      [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+      [&api](RequestContext& ctx,
+             const application::Principal& p) -> asio::awaitable<HttpResponse> {
         const auto key = ctx.request.header("Idempotency-Key");
         if (!key || !valid_idempotency_key(*key))
           co_return render_problem(
@@ -147,7 +148,8 @@ void add_order_routes(Router& router, const OrderingApi& api) {
       });
 
   router.add(Method::get, "/v1/orders", RouteAccess::needs(domain::Permission::orders_read),
-             [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+             [&api](RequestContext& ctx,
+                    const application::Principal& p) -> asio::awaitable<HttpResponse> {
                auto page = page_of(ctx, p.tenant_id, "orders");
                if (auto* r = std::get_if<HttpResponse>(&page)) co_return std::move(*r);
                const Page& pg = std::get<Page>(page);
@@ -168,11 +170,13 @@ void add_order_routes(Router& router, const OrderingApi& api) {
                }
                auto result = co_await api.orders.list(operation_context(ctx, p), std::move(filter));
                if (!result) co_return render_failure(result.error(), ctx);
-               co_return list_response(p.tenant_id, "orders", std::move(*result), pg.limit, order_json);
+               co_return list_response(p.tenant_id, "orders", std::move(*result), pg.limit,
+                                       order_json);
              });
 
   router.add(Method::get, "/v1/orders/{id}", RouteAccess::needs(domain::Permission::orders_read),
-             [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+             [&api](RequestContext& ctx,
+                    const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
                auto result = co_await api.orders.get(operation_context(ctx, p), *id);
@@ -180,27 +184,31 @@ void add_order_routes(Router& router, const OrderingApi& api) {
                co_return json_ok(200, order_json(*result));
              });
 
-  router.add(Method::post, "/v1/orders/{id}/cancel", RouteAccess::needs(domain::Permission::orders_write),
-             [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
-               const auto id = id_param(ctx);
-               if (!id) co_return render_failure(application::failures::not_found(), ctx);
-               std::string reason;
-               if (!ctx.request.body.empty()) {
-                 auto body = body_of(ctx);
-                 if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
-                 std::vector<FieldIssue> issues;
-                 JsonFields f(std::get<json::object>(body), issues);
-                 reason = f.optional_string("reason").value_or("");
-                 f.finish();
-                 if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
-               }
-               auto result = co_await api.orders.cancel(operation_context(ctx, p), *id, std::move(reason));
-               if (!result) co_return render_failure(result.error(), ctx);
-               co_return json_ok(200, order_json(*result));
-             });
+  router.add(
+      Method::post, "/v1/orders/{id}/cancel", RouteAccess::needs(domain::Permission::orders_write),
+      [&api](RequestContext& ctx,
+             const application::Principal& p) -> asio::awaitable<HttpResponse> {
+        const auto id = id_param(ctx);
+        if (!id) co_return render_failure(application::failures::not_found(), ctx);
+        std::string reason;
+        if (!ctx.request.body.empty()) {
+          auto body = body_of(ctx);
+          if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
+          std::vector<FieldIssue> issues;
+          JsonFields f(std::get<json::object>(body), issues);
+          reason = f.optional_string("reason").value_or("");
+          f.finish();
+          if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
+        }
+        auto result = co_await api.orders.cancel(operation_context(ctx, p), *id, std::move(reason));
+        if (!result) co_return render_failure(result.error(), ctx);
+        co_return json_ok(200, order_json(*result));
+      });
 
-  router.add(Method::post, "/v1/orders/{id}/fulfill", RouteAccess::needs(domain::Permission::orders_write),
-             [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+  router.add(Method::post, "/v1/orders/{id}/fulfill",
+             RouteAccess::needs(domain::Permission::orders_write),
+             [&api](RequestContext& ctx,
+                    const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
                if (!ctx.request.body.empty()) {
@@ -215,8 +223,10 @@ void add_order_routes(Router& router, const OrderingApi& api) {
                co_return json_ok(200, order_json(*result));
              });
 
-  router.add(Method::get, "/v1/orders/{id}/events", RouteAccess::needs(domain::Permission::orders_read),
-             [&api](RequestContext& ctx, const application::Principal& p) -> asio::awaitable<HttpResponse> {
+  router.add(Method::get, "/v1/orders/{id}/events",
+             RouteAccess::needs(domain::Permission::orders_read),
+             [&api](RequestContext& ctx,
+                    const application::Principal& p) -> asio::awaitable<HttpResponse> {
                const auto id = id_param(ctx);
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
                auto result = co_await api.orders.history(operation_context(ctx, p), *id);

@@ -6,8 +6,8 @@
 #include <boost/json/object.hpp>
 
 #include "api/router.hpp"
-#include "application/ordering/manage_orders.hpp"
 #include "application/idempotency/idempotent_requests.hpp"
+#include "application/ordering/manage_orders.hpp"
 #include "application/ports/request_fingerprints.hpp"
 
 namespace brandos::api {

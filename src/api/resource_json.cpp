@@ -98,8 +98,8 @@ std::string JsonDocuments::product(const application::ProductRecord& p) const {
   return json::serialize(product_json(p));
 }
 
-std::string JsonDocuments::stock_adjustment(const application::ProductRecord& p,
-                                            std::int64_t delta, const std::string& reason) const {
+std::string JsonDocuments::stock_adjustment(const application::ProductRecord& p, std::int64_t delta,
+                                            const std::string& reason) const {
   return json::serialize(json::object{{"product_id", p.id.to_string()},
                                       {"sku", p.sku},
                                       {"delta", delta},

@@ -49,8 +49,7 @@ HttpResponse list_response(const domain::Uuid& tenant, std::string_view list, st
   for (const auto& i : items) data.push_back(to_json(i));
   boost::json::object body{{"data", std::move(data)}};
   body["next_cursor"] =
-      next ? boost::json::value(encode_cursor(list, tenant, *next))
-           : boost::json::value(nullptr);
+      next ? boost::json::value(encode_cursor(list, tenant, *next)) : boost::json::value(nullptr);
   return json_ok(200, body);
 }
 

@@ -99,11 +99,13 @@ Router::Match Router::match(Method method, std::string_view path) const {
 void Router::add(Method method, std::string pattern, RouteAccess access,
                  AuthenticatedHandler handler) {
   if (!access.authenticated) throw std::logic_error("an authenticated route needs access");
-  insert(method, std::move(pattern),
+  insert(
+      method, std::move(pattern),
       [access, handler = std::move(handler)](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
         // The authentication middleware runs before every authenticated route; a route reached
         // without a principal is a wiring bug, never a client's doing.
-        if (!ctx.principal) throw std::logic_error("authenticated route reached without a principal");
+        if (!ctx.principal)
+          throw std::logic_error("authenticated route reached without a principal");
         if (ctx.principal->role < access.minimum)
           co_return render_failure(application::failures::forbidden(), ctx);
         co_return co_await handler(ctx, *ctx.principal);

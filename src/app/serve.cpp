@@ -19,23 +19,23 @@
 #include "api/middleware.hpp"
 #include "api/order_routes.hpp"
 #include "api/problem.hpp"
+#include "api/resource_json.hpp"
 #include "app/background_jobs.hpp"
 #include "app/request_observer.hpp"
 #include "app/signing_keys.hpp"
+#include "application/catalog/manage_products.hpp"
 #include "application/check_readiness.hpp"
+#include "application/customers/manage_customers.hpp"
 #include "infrastructure/crypto/argon2_password_hasher.hpp"
 #include "infrastructure/crypto/jwt_token_service.hpp"
 #include "infrastructure/crypto/personal_data_cipher.hpp"
 #include "infrastructure/crypto/random.hpp"
+#include "infrastructure/crypto/request_fingerprints.hpp"
 #include "infrastructure/embedded_pg/cluster.hpp"
 #include "infrastructure/local/in_process_rate_limiter.hpp"
 #include "infrastructure/observability/log.hpp"
 #include "infrastructure/observability/metrics.hpp"
 #include "infrastructure/observability/process_metrics.hpp"
-#include "api/resource_json.hpp"
-#include "application/catalog/manage_products.hpp"
-#include "application/customers/manage_customers.hpp"
-#include "infrastructure/crypto/request_fingerprints.hpp"
 #include "infrastructure/postgres/authenticated_users.hpp"
 #include "infrastructure/postgres/cross_tenant_maintenance.hpp"
 #include "infrastructure/postgres/database_probe.hpp"
@@ -222,7 +222,8 @@ int serve(const Config& config) {
       po.connection.conninfo = db.app_conninfo;
       po.connection.statement_timeout = config.db_statement_timeout;
       po.connection.prepared_statements = config.db_prepared_statements;
-      po.connection.on_round_trip = [&query_seconds, &query_errors](double s, bool ok, std::string_view) {
+      po.connection.on_round_trip = [&query_seconds, &query_errors](double s, bool ok,
+                                                                    std::string_view) {
         query_seconds.observe(s);
         if (!ok) query_errors.inc();
       };
@@ -247,17 +248,17 @@ int serve(const Config& config) {
       w->authenticate = std::make_unique<application::Authenticate>(*w->identity);
       w->users = std::make_unique<application::ManageUsers>(*w->identity);
       w->audit = std::make_unique<application::ListAuditEvents>(*w->identity);
-      w->identity_api = std::make_unique<api::IdentityApi>(api::IdentityApi{
-          *w->sign_up, *w->login, *w->refresh, *w->logout, *w->authenticate, *w->users, *w->audit,
-          limiter, identity_limits});
+      w->identity_api = std::make_unique<api::IdentityApi>(
+          api::IdentityApi{*w->sign_up, *w->login, *w->refresh, *w->logout, *w->authenticate,
+                           *w->users, *w->audit, limiter, identity_limits});
 
       w->products = std::make_unique<application::ManageProducts>(*w->data, documents, ids);
       w->idempotency = std::make_unique<application::IdempotentRequests>(*w->data);
       w->orders = std::make_unique<application::ManageOrders>(*w->data, documents, ids);
       w->ordering_api = std::make_unique<api::OrderingApi>(
           api::OrderingApi{*w->orders, *w->idempotency, fingerprints});
-      w->customers = std::make_unique<application::ManageCustomers>(*w->data, personal_data,
-                                                                    documents, ids);
+      w->customers =
+          std::make_unique<application::ManageCustomers>(*w->data, personal_data, documents, ids);
       if (i == 0) {
         w->maintenance = std::make_unique<pg::CrossTenantMaintenance>(*w->pool);
         w->expire_unpaid =

@@ -90,8 +90,8 @@ asio::awaitable<Outcome<CustomerView>> ManageCustomers::create(const OperationCo
   if (!now) co_return std::unexpected(now.error());
   s.created_at = *now;
   uow->customers().add(s);
-  uow->outbox().add({ids_.new_id(), "customer.created", "customer", s.id, 1,
-                     documents_.reference(s.id)});
+  uow->outbox().add(
+      {ids_.new_id(), "customer.created", "customer", s.id, 1, documents_.reference(s.id)});
   auto done = co_await uow->commit();  // a taken e-mail fails here: conflict "email-taken"
   if (!done) co_return std::unexpected(done.error());
   co_return open(tenant, s);
@@ -126,8 +126,8 @@ asio::awaitable<Outcome<std::vector<CustomerView>>> ManageCustomers::list(
   co_return out;
 }
 
-asio::awaitable<Outcome<CustomerExport>> ManageCustomers::export_data(const OperationContext& ctx,
-                                                                      const domain::Uuid& id) const {
+asio::awaitable<Outcome<CustomerExport>> ManageCustomers::export_data(
+    const OperationContext& ctx, const domain::Uuid& id) const {
   if (auto f = lacks(ctx, Permission::customers_export)) co_return std::unexpected(*f);
   // The export and its audit row are one unit of work: no export leaves unrecorded.
   auto uow = data_.begin(ctx, Access::write);
@@ -152,8 +152,8 @@ asio::awaitable<Outcome<void>> ManageCustomers::erase(const OperationContext& ct
   auto version = co_await uow->customers().erase(id);
   if (!version) co_return std::unexpected(version.error());
   if (!*version) co_return std::unexpected(failures::not_found());
-  uow->outbox().add({ids_.new_id(), "customer.erased", "customer", id, **version,
-                     documents_.reference(id)});
+  uow->outbox().add(
+      {ids_.new_id(), "customer.erased", "customer", id, **version, documents_.reference(id)});
   const AuditEntry audit{"customer.erased", ctx.actor().user_id, "customer", id.to_string(),
                          ctx.origin()};
   uow->audit().append(audit);

@@ -20,7 +20,8 @@ namespace brandos::application {
 
 class IdempotentRequests {
  public:
-  explicit IdempotentRequests(TenantData& data, std::chrono::seconds lock = std::chrono::seconds(30))
+  explicit IdempotentRequests(TenantData& data,
+                              std::chrono::seconds lock = std::chrono::seconds(30))
       : data_(data), lock_(lock) {}
 
   boost::asio::awaitable<Outcome<Claim>> claim(const OperationContext& ctx,

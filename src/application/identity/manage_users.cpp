@@ -13,8 +13,7 @@ namespace {
 const char* kEscalation = "You may only manage roles below your own.";
 }
 
-AuditEntry ManageUsers::escalation_denied(const OperationContext& ctx,
-                                          const std::string& target_id,
+AuditEntry ManageUsers::escalation_denied(const OperationContext& ctx, const std::string& target_id,
                                           const std::string& attempted_role) const {
   const Principal& actor = ctx.actor();
   return AuditEntry{"security.role_escalation_denied",
@@ -161,8 +160,8 @@ asio::awaitable<Outcome<UserRecord>> ManageUsers::update(const OperationContext&
   if (!domain::may_manage_role(actor.role, user.role) ||
       (new_role && !domain::may_manage_role(actor.role, *new_role))) {
     Failure denied = co_await deny(
-        *uow, escalation_denied(ctx, id.to_string(),
-                                patch.role.value_or(domain::to_string(user.role))));
+        *uow,
+        escalation_denied(ctx, id.to_string(), patch.role.value_or(domain::to_string(user.role))));
     co_return std::unexpected(std::move(denied));
   }
   auto now = co_await uow->now();
@@ -170,8 +169,8 @@ asio::awaitable<Outcome<UserRecord>> ManageUsers::update(const OperationContext&
   const bool role_changes = new_role && *new_role != user.role;
   std::string details = "{";
   if (role_changes)
-    details += R"("role_from":")" + std::string(domain::to_string(user.role)) +
-               R"(","role_to":")" + domain::to_string(*new_role) + "\"";
+    details += R"("role_from":")" + std::string(domain::to_string(user.role)) + R"(","role_to":")" +
+               domain::to_string(*new_role) + "\"";
   details += "}";
   if (patch.name) user.name = *patch.name;
   if (new_role) user.role = *new_role;
@@ -202,14 +201,13 @@ asio::awaitable<Outcome<void>> ManageUsers::remove(const OperationContext& ctx,
   if (!target) co_return std::unexpected(target.error());
   if (!*target) co_return std::unexpected(failures::not_found());
   if (!domain::may_manage_role(actor.role, (*target)->role)) {
-    Failure denied =
-        co_await deny(*uow, escalation_denied(ctx, id.to_string(),
-                                              domain::to_string((*target)->role)));
+    Failure denied = co_await deny(
+        *uow, escalation_denied(ctx, id.to_string(), domain::to_string((*target)->role)));
     co_return std::unexpected(std::move(denied));
   }
   uow->users().remove(id);
-  const AuditEntry audit{"user.deleted", actor.user_id, "user", id.to_string(), ctx.origin(),
-                         "success"};
+  const AuditEntry audit{"user.deleted", actor.user_id, "user",
+                         id.to_string(), ctx.origin(),  "success"};
   uow->audit().append(audit);
   auto done = co_await uow->commit();
   if (!done) co_return std::unexpected(done.error());

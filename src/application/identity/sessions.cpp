@@ -33,8 +33,8 @@ asio::awaitable<Outcome<TokenPair>> Login::operator()(const OperationContext& ct
   // co_await expressions.
   auto audit_entry = [&](const char* action, const std::optional<UserRecord>& user,
                          const char* outcome) {
-    return AuditEntry{action,  user ? std::optional(user->id) : std::nullopt,
-                      "user",  email,
+    return AuditEntry{action,       user ? std::optional(user->id) : std::nullopt,
+                      "user",       email,
                       ctx.origin(), outcome};
   };
   auto look_up = [&]() -> asio::awaitable<Outcome<LoginLookup>> {
@@ -78,8 +78,8 @@ asio::awaitable<Outcome<TokenPair>> Login::operator()(const OperationContext& ct
                             found->user->email, found->user->name};
   auto uow = deps_.data.begin(OperationContext::of(principal), Access::write_per_round_trip);
   TokenPair session = start_session(deps_, *uow, principal);
-  const AuditEntry logged_in{"auth.login",  principal.user_id, "user",
-                             principal.user_id.to_string(), ctx.origin(), "success"};
+  const AuditEntry logged_in{"auth.login", principal.user_id, "user", principal.user_id.to_string(),
+                             ctx.origin(), "success"};
   uow->audit().append(logged_in);
   auto done = co_await uow->commit();
   if (!done) co_return std::unexpected(done.error());

@@ -37,8 +37,7 @@ boost::asio::awaitable<Outcome<std::pair<TenantRecord, UserRecord>>> SignUp::ope
   tenant.created_at = *now;
   uow->users().add_tenant(tenant);
   uow->users().add(owner);
-  const AuditEntry audit{"tenant.created", owner.id, "tenant", tenant.id.to_string(),
-                         ctx.origin()};
+  const AuditEntry audit{"tenant.created", owner.id, "tenant", tenant.id.to_string(), ctx.origin()};
   uow->audit().append(audit);
   auto done = co_await uow->commit();  // a taken slug fails here: conflict "slug-taken"
   if (!done) co_return std::unexpected(done.error());

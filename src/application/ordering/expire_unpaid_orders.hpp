@@ -13,8 +13,7 @@ class ExpireUnpaidOrders {
   ExpireUnpaidOrders(CrossTenantMaintenance& maintenance, const ManageOrders& orders)
       : maintenance_(maintenance), orders_(orders) {}
   // How many orders it cancelled.
-  boost::asio::awaitable<Outcome<int>> operator()(std::chrono::seconds older_than,
-                                                  int batch) const;
+  boost::asio::awaitable<Outcome<int>> operator()(std::chrono::seconds older_than, int batch) const;
 
  private:
   CrossTenantMaintenance& maintenance_;

@@ -80,9 +80,9 @@ asio::awaitable<Outcome<PlacedOrder>> ManageOrders::place(const OperationContext
   }
   if (const auto* out = std::get_if<domain::OutOfStock>(&decision))
     co_return std::unexpected(failures::conflict(
-        "insufficient-stock", "Not enough stock for product " + out->product_id.to_string() +
-                                  " (" + out->sku + "): " + std::to_string(out->left) +
-                                  " left, " + std::to_string(out->ordered) + " ordered."));
+        "insufficient-stock", "Not enough stock for product " + out->product_id.to_string() + " (" +
+                                  out->sku + "): " + std::to_string(out->left) + " left, " +
+                                  std::to_string(out->ordered) + " ordered."));
   const auto& priced = std::get<domain::PricedOrder>(decision);
   auto now = co_await uow->now();
   if (!now) co_return std::unexpected(now.error());
@@ -105,8 +105,8 @@ asio::awaitable<Outcome<PlacedOrder>> ManageOrders::place(const OperationContext
   const Principal& actor = ctx.actor();
   uow->products().reserve(reserved);
   uow->orders().add(o, actor.user_id);
-  uow->orders().add_history(o.id, {ids_.new_id(), "order.created", *now,
-                                   actor.user_id.to_string(), documents_.order_placed(o)});
+  uow->orders().add_history(o.id, {ids_.new_id(), "order.created", *now, actor.user_id.to_string(),
+                                   documents_.order_placed(o)});
   uow->outbox().add({ids_.new_id(), "order.created", "order", o.id, o.version, placed.document});
   if (key) uow->idempotency().complete(*key, {201, placed.document});
   auto done = co_await uow->commit();
@@ -166,8 +166,8 @@ asio::awaitable<Outcome<std::optional<OrderRecord>>> ManageOrders::apply(
   const std::string type = event_type(action);
   uow->orders().save_status(o);
   if (domain::releases_stock(*from, action)) uow->products().release_order_stock(o.id);
-  uow->orders().add_history(o.id,
-                            {ids_.new_id(), type, *now, std::move(actor), documents_.reason(reason)});
+  uow->orders().add_history(
+      o.id, {ids_.new_id(), type, *now, std::move(actor), documents_.reason(reason)});
   uow->outbox().add({ids_.new_id(), type, "order", o.id, o.version, documents_.order(o)});
   auto done = co_await uow->commit();
   if (!done) co_return std::unexpected(done.error());
@@ -189,8 +189,8 @@ asio::awaitable<Outcome<OrderRecord>> ManageOrders::cancel(const OperationContex
 asio::awaitable<Outcome<OrderRecord>> ManageOrders::fulfill(const OperationContext& ctx,
                                                             const domain::Uuid& id) const {
   if (auto f = lacks(ctx, Permission::orders_write)) co_return std::unexpected(*f);
-  auto o = co_await apply(ctx, id, domain::OrderAction::fulfill, ctx.actor().user_id.to_string(),
-                          "");
+  auto o =
+      co_await apply(ctx, id, domain::OrderAction::fulfill, ctx.actor().user_id.to_string(), "");
   if (!o) co_return std::unexpected(o.error());
   co_return std::move(**o);
 }

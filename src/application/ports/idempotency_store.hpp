@@ -44,8 +44,8 @@ class IdempotencyRecords {
   // Claims the key for `lock`; a claim whose holder died is taken over once its lock passed,
   // by a request with the same fingerprint. The claim needs no durable commit of its own (the
   // work's synchronous commit follows it), so a unit of work that only claims commits cheaply.
-  [[nodiscard]] virtual boost::asio::awaitable<Outcome<Claim>> claim(
-      const IdempotencyScope& scope, std::chrono::seconds lock) = 0;
+  [[nodiscard]] virtual boost::asio::awaitable<Outcome<Claim>> claim(const IdempotencyScope& scope,
+                                                                     std::chrono::seconds lock) = 0;
   // Queued: stores the response with the key, in the same transaction as the work.
   virtual void complete(const IdempotencyScope& scope, const StoredResponse& response) = 0;
   // Queued: gives the key up (the request never reached its work), so a retry may run.

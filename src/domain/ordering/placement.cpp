@@ -12,7 +12,8 @@ Placement place_order(const std::vector<OrderItemRequest>& items,
   PricedOrder order;
   OrderRejected rejected;
   // Foreign keys alone would accept another tenant's customer.
-  if (!customer_known) rejected.issues.push_back({"customer_id", "is not a customer of this brand"});
+  if (!customer_known)
+    rejected.issues.push_back({"customer_id", "is not a customer of this brand"});
   for (std::size_t k = 0; k < items.size(); ++k) {
     const auto& item = items[k];
     const std::string field = "items[" + std::to_string(k) + "].product_id";

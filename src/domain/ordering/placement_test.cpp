@@ -56,7 +56,8 @@ TEST(PlaceOrder, ReportsTheFirstLineWithoutEnoughStock) {
   EXPECT_EQ(out->product_id, kB);
   EXPECT_EQ(out->left, 1);
   EXPECT_EQ(out->ordered, 2);
-  EXPECT_TRUE(std::holds_alternative<PricedOrder>(place_order({{kA, 5}, {kB, 1}}, catalog(), true)));
+  EXPECT_TRUE(
+      std::holds_alternative<PricedOrder>(place_order({{kA, 5}, {kB, 1}}, catalog(), true)));
 }
 
 }  // namespace

@@ -350,8 +350,7 @@ asio::awaitable<Expected<std::vector<Result>>> Connection::pipeline(
     if (!label.empty()) label += ',';
     label += s.name();
   }
-  on_round_trip_(std::chrono::duration<double>(Clock::now() - start).count(), r.has_value(),
-                 label);
+  on_round_trip_(std::chrono::duration<double>(Clock::now() - start).count(), r.has_value(), label);
   co_return r;
 }
 

@@ -21,9 +21,9 @@ SELECT brandos.reap_idempotency_keys(make_interval(secs => $1)) AS reaped)sql"};
 
 asio::awaitable<Outcome<std::vector<application::TenantOrder>>>
 CrossTenantMaintenance::unpaid_orders(std::chrono::seconds older_than, int limit) {
-  auto r = co_await pool_.execute(Statement(kUnpaidOrders,
-                                            static_cast<std::int64_t>(older_than.count()),
-                                            static_cast<std::int32_t>(limit)));
+  auto r =
+      co_await pool_.execute(Statement(kUnpaidOrders, static_cast<std::int64_t>(older_than.count()),
+                                       static_cast<std::int32_t>(limit)));
   if (!r) co_return std::unexpected(failure_or_throw(r.error()));
   co_return map_rows(*r, [](const Row& row) {
     return application::TenantOrder{row.uuid("tenant_id"), row.uuid("order_id")};
@@ -32,8 +32,8 @@ CrossTenantMaintenance::unpaid_orders(std::chrono::seconds older_than, int limit
 
 asio::awaitable<Outcome<std::int64_t>> CrossTenantMaintenance::reap_idempotency_keys(
     std::chrono::seconds older_than) {
-  auto r = co_await pool_.execute(
-      Statement(kReapKeys, static_cast<std::int64_t>(older_than.count())));
+  auto r =
+      co_await pool_.execute(Statement(kReapKeys, static_cast<std::int64_t>(older_than.count())));
   if (!r) co_return std::unexpected(failure_or_throw(r.error()));
   co_return Row(*r, 0).int64("reaped");
 }

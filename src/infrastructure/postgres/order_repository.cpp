@@ -124,9 +124,8 @@ OrderRepository::history(const domain::Uuid& id) {
   if (!r) co_return std::unexpected(failure_or_throw(r.error()));
   if ((*r)[0].rows() != 1) co_return std::optional<std::vector<application::OrderEventRecord>>{};
   co_return map_rows((*r)[1], [](const Row& row) {
-    return application::OrderEventRecord{row.uuid("id"), row.text("type"),
-                                         row.text("occurred_at"), row.text("actor"),
-                                         row.text("data")};
+    return application::OrderEventRecord{row.uuid("id"), row.text("type"), row.text("occurred_at"),
+                                         row.text("actor"), row.text("data")};
   });
 }
 

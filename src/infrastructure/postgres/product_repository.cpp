@@ -30,8 +30,8 @@ ProductRecord product_of(const Row& r) {
 }
 
 domain::StockedProduct stocked_of(const Row& r) {
-  return {r.uuid("id"),         r.text("sku"),      r.text("name"),
-          r.int64("price"),     r.text("currency"), r.int64("stock")};
+  return {r.uuid("id"),     r.text("sku"),      r.text("name"),
+          r.int64("price"), r.text("currency"), r.int64("stock")};
 }
 
 }  // namespace

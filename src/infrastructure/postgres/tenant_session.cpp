@@ -2,8 +2,8 @@
 
 #include <stdexcept>
 
-#include "infrastructure/postgres/tenant_sql.hpp"
 #include "infrastructure/postgres/sql_arrays.hpp"
+#include "infrastructure/postgres/tenant_sql.hpp"
 
 namespace brandos::pg {
 

@@ -1,8 +1,8 @@
 #pragma once
 // The database side of a unit of work, and the only code that sets app.tenant_id: every round
 // trip it sends runs in a transaction whose first statement sets the tenant, so row-level
-// security confines everything after it (scripts/check_tenant_scope.sh fails the tests if any other file
-// sets it).
+// security confines everything after it (scripts/check_tenant_scope.sh fails the tests if any other
+// file sets it).
 //
 //   write                 BEGIN; set tenant; queued…; batch   …later round trips…   queued…; COMMIT
 //   write_per_round_trip  set tenant; queued…; batch           (one implicit transaction each)

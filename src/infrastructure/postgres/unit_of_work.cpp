@@ -4,8 +4,8 @@
 #include "infrastructure/postgres/failure_of.hpp"
 #include "infrastructure/postgres/idempotency_sql.hpp"
 #include "infrastructure/postgres/order_repository.hpp"
-#include "infrastructure/postgres/product_repository.hpp"
 #include "infrastructure/postgres/outbox_sql.hpp"
+#include "infrastructure/postgres/product_repository.hpp"
 #include "infrastructure/postgres/query.hpp"
 #include "infrastructure/postgres/row.hpp"
 #include "infrastructure/postgres/sql_arrays.hpp"
@@ -68,7 +68,8 @@ class AuditLog final : public application::AuditLog {
   asio::awaitable<Outcome<std::vector<application::AuditRecord>>> list(
       const std::optional<std::string>& action, const std::optional<domain::Uuid>& after,
       int limit) override {
-    auto r = co_await s_.run(Statement(kListAudit, action, after, static_cast<std::int64_t>(limit)));
+    auto r =
+        co_await s_.run(Statement(kListAudit, action, after, static_cast<std::int64_t>(limit)));
     if (!r) co_return std::unexpected(failure_or_throw(r.error()));
     co_return map_rows(*r, [](const Row& row) {
       application::AuditRecord a;
@@ -190,8 +191,8 @@ class UnitOfWork final : public application::UnitOfWork {
 }  // namespace
 
 std::unique_ptr<application::UnitOfWork> TenantData::begin(const application::OperationContext& ctx,
-                                                            application::Access access,
-                                                            application::TenantOf tenant) {
+                                                           application::Access access,
+                                                           application::TenantOf tenant) {
   return std::make_unique<UnitOfWork>(pool_, ids_, ctx, access, std::move(tenant));
 }
 

@@ -14,10 +14,9 @@ class TenantData final : public application::TenantData {
  public:
   // `ids` names the audit rows the unit of work writes.
   TenantData(Pool& pool, application::IdGenerator& ids) : pool_(pool), ids_(ids) {}
-  std::unique_ptr<application::UnitOfWork> begin(const application::OperationContext& ctx,
-                                                  application::Access access,
-                                                  application::TenantOf tenant =
-                                                      application::TenantOf::context()) override;
+  std::unique_ptr<application::UnitOfWork> begin(
+      const application::OperationContext& ctx, application::Access access,
+      application::TenantOf tenant = application::TenantOf::context()) override;
 
  private:
   Pool& pool_;
