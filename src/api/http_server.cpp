@@ -73,18 +73,20 @@ class RequestDeadline {
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(asio::io_context& io, RequestHandler handler, ProtocolErrorRenderer errors,
-       ServerLimits limits, std::atomic<int>& open)
+       ServerLimits limits, OpenConnections& open, TaskFailureReporter report)
       : io(io),
         handler(std::move(handler)),
         errors(std::move(errors)),
         limits(limits),
-        open(open) {}
+        open(open),
+        report(std::move(report)) {}
 
   asio::io_context& io;
   RequestHandler handler;
   ProtocolErrorRenderer errors;
   ServerLimits limits;
-  std::atomic<int>& open;
+  OpenConnections& open;
+  TaskFailureReporter report;
   std::optional<tcp::acceptor> acceptor;
   bool shutting_down = false;
   std::unordered_set<SessionState*> sessions;
@@ -102,15 +104,17 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         co_await backoff.async_wait(use_tuple);
         continue;
       }
-      if (open.fetch_add(1, std::memory_order_relaxed) >= limits.max_connections) {
-        open.fetch_sub(1, std::memory_order_relaxed);
+      if (!open.try_open()) {
         beast::error_code ignored;
         socket.close(ignored);
         continue;
       }
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      asio::co_spawn(io, session(std::move(socket)), asio::detached);
+      // A session that throws is a bug: reported (logged and counted), never silently lost.
+      asio::co_spawn(io, session(std::move(socket)), [report = report](std::exception_ptr e) {
+        if (e && report) report("http_session", e);
+      });
     }
   }
 
@@ -155,7 +159,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       SessionState* state;
       ~Leave() {
         impl->sessions.erase(state);
-        impl->open.fetch_sub(1, std::memory_order_relaxed);
+        impl->open.close();
         impl->active.fetch_sub(1, std::memory_order_relaxed);
       }
     } leave{this, &state};
@@ -271,9 +275,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 };
 
 HttpServer::HttpServer(asio::io_context& io, RequestHandler handler, ProtocolErrorRenderer errors,
-                       ServerLimits limits, std::atomic<int>& open_connections)
+                       ServerLimits limits, OpenConnections& open_connections,
+                       TaskFailureReporter report)
     : impl_(std::make_shared<Impl>(io, std::move(handler), std::move(errors), limits,
-                                   open_connections)) {}
+                                   open_connections, std::move(report))) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -293,7 +298,9 @@ unsigned short HttpServer::listen(const std::string& host, unsigned short port) 
   acceptor.listen(asio::socket_base::max_listen_connections);
   const unsigned short bound = acceptor.local_endpoint().port();
   impl_->acceptor.emplace(std::move(acceptor));
-  asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
+  asio::co_spawn(impl_->io, impl_->accept_loop(), [report = impl_->report](std::exception_ptr e) {
+    if (e && report) report("http_accept", e);
+  });
   return bound;
 }
 

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "api/http_message.hpp"
+#include "api/open_connections.hpp"
 
 namespace brandos::api {
 
@@ -28,10 +29,13 @@ struct ServerLimits {
   std::chrono::milliseconds read_timeout{10000};
   std::chrono::milliseconds idle_timeout{60000};
   std::chrono::milliseconds write_timeout{10000};
-  int max_connections = 10000;
 };
 
 using RequestHandler = std::function<boost::asio::awaitable<HttpResponse>(HttpRequest&)>;
+
+// Told about a server coroutine (a connection's session, the accept loop) that ended with an
+// exception: a bug, to be logged and counted by the composition root. Called on the I/O thread.
+using TaskFailureReporter = std::function<void(std::string_view task, std::exception_ptr error)>;
 
 // Renders a problem for failures the server answers itself (before any handler runs).
 using ProtocolErrorRenderer = std::function<HttpResponse(int status, const std::string& path)>;
@@ -40,7 +44,8 @@ class HttpServer {
  public:
   // `open_connections` is shared by every server instance of the process (the global cap).
   HttpServer(boost::asio::io_context& io, RequestHandler handler, ProtocolErrorRenderer errors,
-             ServerLimits limits, std::atomic<int>& open_connections);
+             ServerLimits limits, OpenConnections& open_connections,
+             TaskFailureReporter report = {});
   ~HttpServer();
 
   // Binds host:port (port 0 picks a free one) with SO_REUSEPORT; returns the bound port.

@@ -1,5 +1,8 @@
 #include "app/config.hpp"
 
+#include <algorithm>
+#include <thread>
+
 #include <charconv>
 
 namespace brandos::app {
@@ -41,6 +44,11 @@ std::vector<std::string> split_list(const std::string& text) {
     pos = end + 1;
   }
   return out;
+}
+
+int resolve_thread_count(int configured) {
+  if (configured > 0) return configured;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 }  // namespace brandos::app

@@ -51,6 +51,8 @@ struct Config {
 
 // Comma-separated list, items trimmed, empty items dropped.
 std::vector<std::string> split_list(const std::string& text);
+// 0 means one per core (at least 1); anything else is taken as is.
+int resolve_thread_count(int configured);
 
 // Parses "host:port" or "[v6]:port"; false when malformed.
 bool parse_endpoint(const std::string& text, Endpoint& out);

@@ -230,6 +230,9 @@ int main(int argc, char** argv) {
                                         : config.log_level == "warn"  ? Level::warn
                                         : config.log_level == "error" ? Level::error
                                                                       : Level::info);
+  // Resolved once, here: every module sizes itself (and the self-managed database) from these.
+  config.threads = brandos::app::resolve_thread_count(config.threads);
+  config.hash_threads = brandos::app::resolve_thread_count(config.hash_threads);
   try {
     if (migrate->parsed()) return brandos::app::migrate(config);
     return brandos::app::serve(config);

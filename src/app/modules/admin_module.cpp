@@ -1,0 +1,55 @@
+#include "app/modules/admin_module.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "api/health_routes.hpp"
+#include "api/problem.hpp"
+
+namespace brandos::app {
+
+namespace asio = boost::asio;
+
+void AdminModule::start() {
+  auto admin = std::make_shared<api::Router>();
+  admin->add(api::Method::get, "/metrics",
+             [this](api::RequestContext&) -> asio::awaitable<api::HttpResponse> {
+               api::HttpResponse r;
+               r.headers.push_back({"Content-Type", "text/plain; version=0.0.4"});
+               r.body = registry_.expose();
+               co_return r;
+             });
+  api::add_health_routes(*admin, database_.readiness(0));
+  admin->add(
+      api::Method::get, "/routes",
+      [router = http_.router(0)](api::RequestContext&) -> asio::awaitable<api::HttpResponse> {
+        std::string body = "[";
+        for (const auto& r : router->routes()) {
+          if (body.size() > 1) body += ',';
+          body += R"({"method":")" + std::string(api::to_string(r.method)) + R"(","path":")" +
+                  r.pattern + R"(","authenticated":)" +
+                  (r.access.authenticated ? "true" : "false") + "}";
+        }
+        body += "]";
+        co_return api::json_response(200, std::move(body));
+      });
+  app_ =
+      std::make_unique<api::HttpApplication>(admin, std::vector<api::Middleware>{}, ids_, nullptr);
+  api::ServerLimits limits;
+  limits.read_timeout = config_.read_timeout;
+  limits.idle_timeout = config_.idle_timeout;
+  server_ = std::make_unique<api::HttpServer>(
+      runtime_.io(0), [app = app_.get()](api::HttpRequest& r) { return app->handle(r); },
+      make_protocol_error_renderer(ids_), limits, open_,
+      [this](std::string_view task, std::exception_ptr e) { runtime_.report_failure(task, e); });
+  port_ = server_->listen(config_.admin_listen.host, config_.admin_listen.port);
+}
+
+void AdminModule::begin_stop() {
+  asio::post(runtime_.io(0), [s = server_.get()] { s->begin_shutdown(); });
+}
+
+void AdminModule::stop() {
+  server_.reset();
+}
+
+}  // namespace brandos::app

@@ -1,0 +1,118 @@
+#include "app/modules/database_module.hpp"
+
+#include "infrastructure/observability/log.hpp"
+#include "infrastructure/postgres/migration.hpp"
+
+namespace brandos::app {
+
+using observability::log_info;
+using observability::log_warn;
+
+DatabaseTarget prepare_database(const Config& config) {
+  DatabaseTarget t;
+  if (config.database_url.empty()) {
+    const auto started = std::chrono::steady_clock::now();
+    embedded_pg::ClusterOptions opts;
+    opts.data_dir = config.data_dir;
+    opts.bin_dir = config.pg_bin_dir;
+    opts.max_connections =
+        std::max(100, config.threads * (config.db_pool_size + config.db_shared_connections) + 20);
+    t.cluster = std::make_unique<embedded_pg::Cluster>(opts);
+    t.cluster->start();
+    log_info("database_started")
+        .str("mode", "self-managed")
+        .str("cluster_dir", t.cluster->cluster_dir().string())
+        .str("initialised_now", t.cluster->initialised_now() ? "true" : "false")
+        .num("ms", static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 std::chrono::steady_clock::now() - started)
+                                                 .count()))
+        .write();
+    t.app_conninfo = t.cluster->app_conninfo();
+    t.owner_conninfo = t.cluster->owner_conninfo();
+  } else {
+    t.app_conninfo = config.database_url;
+    t.owner_conninfo =
+        config.migration_database_url.empty() ? config.database_url : config.migration_database_url;
+  }
+  return t;
+}
+
+void run_migrations(const std::string& owner_conninfo) {
+  const auto report = pg::migrate(owner_conninfo, pg::embedded_migrations());
+  for (const auto& f : report.applied) log_info("migration_applied").str("file", f).write();
+  for (const auto& f : report.unknown_applied)
+    log_warn("migration_unknown")
+        .str("file", f)
+        .str("hint", "a newer binary migrated this database")
+        .write();
+  log_info("migrations_done")
+      .num("applied", static_cast<std::int64_t>(report.applied.size()))
+      .num("already_applied", static_cast<std::int64_t>(report.already_applied))
+      .write();
+}
+
+DatabaseModule::DatabaseModule(const Config& config, Runtime& runtime,
+                               observability::Registry& registry, application::IdGenerator& ids)
+    : config_(config), runtime_(runtime), registry_(registry), ids_(ids) {}
+
+void DatabaseModule::start() {
+  target_ = prepare_database(config_);
+  run_migrations(target_.owner_conninfo);
+
+  auto& query_seconds = registry_.histogram("db_query_duration_seconds",
+                                            "PostgreSQL round trips (one pipeline) by duration.",
+                                            {}, observability::latency_buckets());
+  auto& query_errors =
+      registry_.counter("db_query_errors_total", "PostgreSQL round trips that failed.", {});
+  for (int i = 0; i < runtime_.threads(); ++i) {
+    pg::PoolOptions po;
+    po.connection.conninfo = target_.app_conninfo;
+    po.connection.statement_timeout = config_.db_statement_timeout;
+    po.connection.prepared_statements = config_.db_prepared_statements;
+    po.connection.on_round_trip = [&query_seconds, &query_errors](double s, bool ok,
+                                                                  std::string_view) {
+      query_seconds.observe(s);
+      if (!ok) query_errors.inc();
+    };
+    po.max_size = config_.db_pool_size;
+    po.shared_connections = config_.db_shared_connections;
+    po.acquire_timeout = config_.db_acquire_timeout;
+    po.query_timeout = config_.db_statement_timeout;
+    PerThread t;
+    t.pool = std::make_unique<pg::Pool>(runtime_.io(i).get_executor(), po);
+    t.data = std::make_unique<pg::TenantData>(*t.pool, ids_);
+    t.users = std::make_unique<pg::AuthenticatedUsers>(*t.pool);
+    t.probe = std::make_unique<pg::DatabaseProbe>(*t.pool, std::chrono::milliseconds(2000));
+    t.readiness = std::make_unique<application::CheckReadiness>(
+        std::vector<application::DependencyProbe*>{t.probe.get()});
+    t.maintenance = std::make_unique<pg::CrossTenantMaintenance>(*t.pool);
+    threads_.push_back(std::move(t));
+  }
+
+  auto pool_sum = [this](auto field) {
+    return [this, field]() {
+      double n = 0;
+      for (const auto& t : threads_) n += (t.pool->stats().*field).load(std::memory_order_relaxed);
+      return n;
+    };
+  };
+  registry_.gauge("db_pool_connections", "Database connections by state.", {{"state", "open"}},
+                  pool_sum(&pg::PoolStats::open));
+  registry_.gauge("db_pool_connections", "Database connections by state.", {{"state", "busy"}},
+                  pool_sum(&pg::PoolStats::busy));
+  registry_.gauge("db_pool_waiting", "Requests waiting for a database connection.", {},
+                  pool_sum(&pg::PoolStats::waiting));
+}
+
+// Coroutines abandoned past the shutdown bound still hold connections: from now on the pools
+// close every connection released to them, as the io_contexts destroy those coroutines.
+void DatabaseModule::stop() {
+  for (auto& t : threads_) t.pool->shut_down();
+}
+
+void DatabaseModule::close() {
+  threads_.clear();
+  if (target_.cluster) target_.cluster->stop();
+}
+
+}  // namespace brandos::app

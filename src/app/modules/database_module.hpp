@@ -1,0 +1,66 @@
+#pragma once
+// The database: the self-managed PostgreSQL cluster (or the configured one), migrations, and per
+// I/O thread a connection pool with the unit-of-work factory, the authentication re-read, the
+// readiness probe and the cross-tenant maintenance lookups on it. Pool and query metrics.
+#include <memory>
+#include <vector>
+
+#include "app/config.hpp"
+#include "app/module.hpp"
+#include "app/runtime.hpp"
+#include "application/check_readiness.hpp"
+#include "infrastructure/embedded_pg/cluster.hpp"
+#include "infrastructure/postgres/authenticated_users.hpp"
+#include "infrastructure/postgres/cross_tenant_maintenance.hpp"
+#include "infrastructure/postgres/database_probe.hpp"
+#include "infrastructure/postgres/pool.hpp"
+#include "infrastructure/postgres/unit_of_work.hpp"
+
+namespace brandos::app {
+
+// Where the database is: started here (self-managed) or given by URL.
+struct DatabaseTarget {
+  std::unique_ptr<embedded_pg::Cluster> cluster;  // set in self-managed mode
+  std::string app_conninfo;
+  std::string owner_conninfo;
+};
+
+// Starts the self-managed cluster when no URL is configured, sized for config.threads.
+DatabaseTarget prepare_database(const Config& config);
+void run_migrations(const std::string& owner_conninfo);
+
+class DatabaseModule final : public Module {
+ public:
+  DatabaseModule(const Config& config, Runtime& runtime, observability::Registry& registry,
+                 application::IdGenerator& ids);
+  std::string_view name() const override { return "database"; }
+  void start() override;
+  void stop() override;
+  void close() override;
+
+  // Per I/O thread.
+  application::TenantData& tenant_data(int thread) { return *at(thread).data; }
+  application::AuthenticatedUsers& authenticated_users(int thread) { return *at(thread).users; }
+  application::CheckReadiness& readiness(int thread) { return *at(thread).readiness; }
+  application::CrossTenantMaintenance& maintenance(int thread) { return *at(thread).maintenance; }
+
+ private:
+  struct PerThread {
+    std::unique_ptr<pg::Pool> pool;
+    std::unique_ptr<pg::TenantData> data;
+    std::unique_ptr<pg::AuthenticatedUsers> users;
+    std::unique_ptr<pg::DatabaseProbe> probe;
+    std::unique_ptr<application::CheckReadiness> readiness;
+    std::unique_ptr<pg::CrossTenantMaintenance> maintenance;
+  };
+  PerThread& at(int thread) { return threads_.at(static_cast<std::size_t>(thread)); }
+
+  const Config& config_;
+  Runtime& runtime_;
+  observability::Registry& registry_;
+  application::IdGenerator& ids_;
+  DatabaseTarget target_;
+  std::vector<PerThread> threads_;
+};
+
+}  // namespace brandos::app

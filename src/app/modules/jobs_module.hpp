@@ -1,0 +1,30 @@
+#pragma once
+// Background jobs (unpaid-order expiry, idempotency-key reaping) on the first I/O thread, as a
+// task of the runtime: an exception is reported, and begin_stop() asks the loop to finish.
+#include <boost/asio/cancellation_signal.hpp>
+#include <memory>
+
+#include "app/background_jobs.hpp"
+#include "app/modules/commerce_modules.hpp"
+
+namespace brandos::app {
+
+class JobsModule final : public Module {
+ public:
+  JobsModule(const Config& config, Runtime& runtime, DatabaseModule& database,
+             OrderingModule& ordering)
+      : config_(config), runtime_(runtime), database_(database), ordering_(ordering) {}
+  std::string_view name() const override { return "jobs"; }
+  void start() override;
+  void begin_stop() override;
+
+ private:
+  const Config& config_;
+  Runtime& runtime_;
+  DatabaseModule& database_;
+  OrderingModule& ordering_;
+  std::unique_ptr<application::ExpireUnpaidOrders> expire_;
+  boost::asio::cancellation_signal stop_;
+};
+
+}  // namespace brandos::app
