@@ -1,9 +1,9 @@
 #include "app/background_jobs.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <exception>
 
 #include "infrastructure/observability/log.hpp"
 
@@ -12,38 +12,49 @@ namespace brandos::app {
 namespace asio = boost::asio;
 
 namespace {
+
 constexpr int kExpiryBatch = 500;
+
+void job_failed(const char* job, const std::string& error) {
+  observability::log_warn("job_failed").str("job", job).str("error", error).write();
 }
+
+}  // namespace
 
 asio::awaitable<void> run_background_jobs(application::CrossTenantMaintenance& maintenance,
                                           const application::ExpireUnpaidOrders& expire,
-                                          JobSettings settings) {
+                                          JobSettings settings, JobStop& stop) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   auto last_reap = std::chrono::steady_clock::time_point{};
-  for (;;) {
-    auto cancelled = co_await expire(settings.unpaid_order_timeout, kExpiryBatch);
-    if (!cancelled) {
-      observability::log_warn("job_failed")
-          .str("job", "expire_unpaid_orders")
-          .str("error", cancelled.error().detail)
-          .write();
-    } else if (*cancelled > 0) {
-      observability::log_info("unpaid_orders_cancelled")
-          .num("orders", static_cast<std::int64_t>(*cancelled))
-          .write();
+  while (!stop.stopping) {
+    // A bug in one run (a DatabaseBug, say) is logged and the loop goes on: the next run may
+    // well succeed, and a node without expiry is worse than a logged error.
+    try {
+      auto run = co_await expire(settings.unpaid_order_timeout, kExpiryBatch);
+      if (!run) {
+        job_failed("expire_unpaid_orders", run.error().detail);
+      } else {
+        if (run->cancelled > 0)
+          observability::log_info("unpaid_orders_cancelled")
+              .num("orders", static_cast<std::int64_t>(run->cancelled))
+              .write();
+        if (run->failed > 0)
+          job_failed("expire_unpaid_orders",
+                     std::to_string(run->failed) + " orders could not be cancelled this run");
+      }
+      if (std::chrono::steady_clock::now() - last_reap > std::chrono::hours(1)) {
+        last_reap = std::chrono::steady_clock::now();
+        auto reaped = co_await maintenance.reap_idempotency_keys(std::chrono::hours(24));
+        if (!reaped) job_failed("reap_idempotency_keys", reaped.error().detail);
+      }
+    } catch (const std::exception& e) {
+      job_failed("maintenance", e.what());
     }
-    if (std::chrono::steady_clock::now() - last_reap > std::chrono::hours(1)) {
-      last_reap = std::chrono::steady_clock::now();
-      auto reaped = co_await maintenance.reap_idempotency_keys(std::chrono::hours(24));
-      if (!reaped)
-        observability::log_warn("job_failed")
-            .str("job", "reap_idempotency_keys")
-            .str("error", reaped.error().detail)
-            .write();
-    }
+    if (stop.stopping) break;
     timer.expires_after(settings.interval);
-    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    if (ec) co_return;  // shutting down
+    stop.waiting = &timer;
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    stop.waiting = nullptr;
   }
 }
 

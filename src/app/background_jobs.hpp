@@ -4,6 +4,7 @@
 // keys older than 24 hours. Both are safe on several nodes at once (a cancelled order is skipped;
 // deletes are idempotent); leader election will make them run once per cluster.
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 
 #include "application/ordering/expire_unpaid_orders.hpp"
@@ -15,9 +16,15 @@ struct JobSettings {
   std::chrono::seconds interval{30};
 };
 
-// Runs until its io_context stops.
+// How the loop is asked to stop. Touch only on the loop's own thread: set `stopping` and
+// cancel `*waiting` (when set); the loop finishes the run it is in and ends before its next.
+struct JobStop {
+  bool stopping = false;
+  boost::asio::steady_timer* waiting = nullptr;
+};
+
 boost::asio::awaitable<void> run_background_jobs(application::CrossTenantMaintenance& maintenance,
                                                  const application::ExpireUnpaidOrders& expire,
-                                                 JobSettings settings);
+                                                 JobSettings settings, JobStop& stop);
 
 }  // namespace brandos::app

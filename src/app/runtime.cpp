@@ -1,6 +1,5 @@
 #include "app/runtime.hpp"
 
-#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -41,16 +40,10 @@ void Runtime::report_failure(std::string_view task, std::exception_ptr error) {
       .inc();
 }
 
-void Runtime::spawn(int thread, std::string task, asio::awaitable<void> work,
-                    asio::cancellation_signal* stop) {
-  auto done = [this, task = std::move(task)](std::exception_ptr e) {
+void Runtime::spawn(int thread, std::string task, asio::awaitable<void> work) {
+  asio::co_spawn(io(thread), std::move(work), [this, task = std::move(task)](std::exception_ptr e) {
     if (e) report_failure(task, e);
-  };
-  if (stop)
-    asio::co_spawn(io(thread), std::move(work),
-                   asio::bind_cancellation_slot(stop->slot(), std::move(done)));
-  else
-    asio::co_spawn(io(thread), std::move(work), std::move(done));
+  });
 }
 
 void Runtime::run() {

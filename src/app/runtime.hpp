@@ -7,7 +7,6 @@
 // Thread-safety: construct, run, wait, stop and destroy from the main thread; spawn() and
 // report_failure() from any thread.
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
 #include <exception>
 #include <memory>
@@ -31,10 +30,8 @@ class Runtime {
   boost::asio::io_context& io(int thread) { return *io_.at(static_cast<std::size_t>(thread)); }
 
   // Runs `work` on thread `thread`. An exception it ends with is a bug: logged as task_failed
-  // and counted in brandos_task_failures_total{task}. `stop`, when given, is the signal that asks
-  // it to finish (emit it on the task's own thread).
-  void spawn(int thread, std::string task, boost::asio::awaitable<void> work,
-             boost::asio::cancellation_signal* stop = nullptr);
+  // and counted in brandos_task_failures_total{task}.
+  void spawn(int thread, std::string task, boost::asio::awaitable<void> work);
   // For coroutines spawned by others (HTTP sessions): the same logging and counting.
   void report_failure(std::string_view task, std::exception_ptr error);
 

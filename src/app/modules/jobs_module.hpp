@@ -1,7 +1,6 @@
 #pragma once
 // Background jobs (unpaid-order expiry, idempotency-key reaping) on the first I/O thread, as a
 // task of the runtime: an exception is reported, and begin_stop() asks the loop to finish.
-#include <boost/asio/cancellation_signal.hpp>
 #include <memory>
 
 #include "app/background_jobs.hpp"
@@ -24,7 +23,7 @@ class JobsModule final : public Module {
   DatabaseModule& database_;
   OrderingModule& ordering_;
   std::unique_ptr<application::ExpireUnpaidOrders> expire_;
-  boost::asio::cancellation_signal stop_;
+  JobStop stop_;
 };
 
 }  // namespace brandos::app

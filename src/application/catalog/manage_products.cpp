@@ -110,7 +110,10 @@ asio::awaitable<Outcome<void>> ManageProducts::remove(const OperationContext& ct
   if (!locked) co_return std::unexpected(locked.error());
   if (!*locked) co_return std::unexpected(failures::not_found());
   ProductRecord p = std::move(**locked);
+  auto now = co_await uow->now();
+  if (!now) co_return std::unexpected(now.error());
   p.version += 1;
+  p.updated_at = *now;
   uow->products().remove(p.id, p.version);
   uow->outbox().add(event("product.deleted", p, documents_.product(p)));
   auto done = co_await uow->commit();
@@ -138,6 +141,9 @@ asio::awaitable<Outcome<ProductRecord>> ManageProducts::adjust_stock(const Opera
   if (!*locked) co_return std::unexpected(failures::not_found());
   ProductRecord p = std::move(**locked);
   const auto stock = domain::stock_after(p.stock, delta);
+  if (!stock && delta > 0)
+    co_return std::unexpected(failures::validation(
+        {{"delta", "would take the stock above " + std::to_string(domain::kMaxStock)}}));
   if (!stock)
     co_return std::unexpected(
         failures::conflict("insufficient-stock", "Not enough stock for this adjustment."));

@@ -12,8 +12,14 @@ class ExpireUnpaidOrders {
  public:
   ExpireUnpaidOrders(CrossTenantMaintenance& maintenance, const ManageOrders& orders)
       : maintenance_(maintenance), orders_(orders) {}
-  // How many orders it cancelled.
-  boost::asio::awaitable<Outcome<int>> operator()(std::chrono::seconds older_than, int batch) const;
+
+  struct Run {
+    int cancelled = 0;
+    int failed = 0;  // left for the next run: the database refused or was unreachable
+  };
+  // One order's failure does not stop the others; not finding the due orders is the Outcome's
+  // failure.
+  boost::asio::awaitable<Outcome<Run>> operator()(std::chrono::seconds older_than, int batch) const;
 
  private:
   CrossTenantMaintenance& maintenance_;

@@ -24,7 +24,8 @@ constexpr KnownConstraint kKnown[] = {
 }  // namespace
 
 application::Failure failure_or_throw(const Error& e) {
-  if (e.unavailable()) return application::failures::unavailable();
+  // A deadlock or serialization failure is transient: the client's retry succeeds.
+  if (e.unavailable() || e.retryable()) return application::failures::unavailable();
   if (e.kind == ErrorKind::unique_violation)
     for (const auto& k : kKnown)
       if (e.constraint == k.constraint)

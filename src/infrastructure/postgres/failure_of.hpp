@@ -1,7 +1,8 @@
 #pragma once
 // Driver errors become use-case failures here and nowhere else.
 //
-//  - the database is unreachable, timed out or out of connections: unavailable (503);
+//  - the database is unreachable, timed out or out of connections, or the transaction lost a
+//    deadlock or serialization conflict: unavailable (503, retry);
 //  - a unique constraint the business knows (a taken slug, SKU or e-mail; a second owner): the
 //    conflict it means (409);
 //  - anything else is a bug (wrong SQL, a missing migration, a violated invariant): thrown as

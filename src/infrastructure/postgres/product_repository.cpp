@@ -91,6 +91,7 @@ void ProductRepository::reserve(const std::vector<application::StockChange>& cha
 }
 
 void ProductRepository::release_order_stock(const domain::Uuid& order_id) {
+  s_.queue(Statement(kLockOrderProducts, tenant_, order_id));
   s_.queue(Statement(kReleaseOrderStock, tenant_, order_id));
 }
 

@@ -48,6 +48,14 @@ UPDATE brandos.products p SET stock = p.stock - r.quantity, updated_at = now()
 FROM unnest($2::uuid[], $3::bigint[]) AS r(id, quantity)
 WHERE p.tenant_id = $1 AND p.id = r.id)sql"};
 
+// Locks an order's products in id order first (as placement does), so a cancel and a placement
+// over the same products queue instead of deadlocking; the UPDATE then takes locks it holds.
+inline constexpr Query kLockOrderProducts{"products.lock_of_order", R"sql(
+SELECT p.id FROM brandos.products p
+WHERE p.tenant_id = $1
+  AND p.id IN (SELECT i.product_id FROM brandos.order_items i
+               WHERE i.tenant_id = $1 AND i.order_id = $2)
+ORDER BY p.id FOR UPDATE)sql"};
 inline constexpr Query kReleaseOrderStock{"products.release_order_stock", R"sql(
 UPDATE brandos.products p SET stock = p.stock + i.quantity, updated_at = now()
 FROM brandos.order_items i

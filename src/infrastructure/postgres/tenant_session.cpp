@@ -85,7 +85,10 @@ asio::awaitable<Expected<std::vector<Result>>> TenantSession::run(std::vector<St
   if (access_ == Access::write) {
     if (!conn_) {
       auto c = co_await pool_.acquire();
-      if (!c) co_return std::unexpected(std::move(c.error()));
+      if (!c) {
+        failed_ = true;  // what was queued went with `sent`: the commit must not succeed
+        co_return std::unexpected(std::move(c.error()));
+      }
       conn_ = std::move(*c);
     }
     began_ = true;
@@ -125,11 +128,15 @@ asio::awaitable<Expected<void>> TenantSession::commit() {
     co_return std::unexpected(Error{ErrorKind::other, "25P02", "transaction failed; rolled back"});
   }
   if (access_ != Access::write || !began_) {
-    // Nothing open: what is queued (if anything) is one implicit transaction.
+    // No transaction open: what is queued (if anything) is one implicit transaction of its own,
+    // the tenant set first, atomic up to the pipeline's Sync.
     if (!queued_.empty()) {
-      std::vector<Statement> rest;
-      rest.swap(queued_);
-      auto r = co_await run(std::move(rest));
+      std::vector<Statement> sent;
+      sent.reserve(queued_.size() + 1);
+      sent.push_back(set_tenant());
+      for (auto& q : queued_) sent.push_back(std::move(q));
+      queued_.clear();
+      auto r = co_await pool_.pipeline(sent);
       if (!r) {
         finished_ = true;
         co_return std::unexpected(std::move(r.error()));
@@ -142,7 +149,9 @@ asio::awaitable<Expected<void>> TenantSession::commit() {
   std::vector<Statement> rest;
   rest.swap(queued_);
   rest.emplace_back("COMMIT");
-  auto r = co_await conn_->pipeline(rest, deadline());
+  // Once decided, the commit gets the statement budget even if the request's deadline has
+  // passed: cutting it short would answer 503 for work that may well have committed.
+  auto r = co_await conn_->pipeline(rest, pool_.deadline());
   finished_ = true;
   conn_ = PooledConnection();  // back to the pool now; it rolls back if COMMIT never arrived
   if (!r) co_return std::unexpected(std::move(r.error()));

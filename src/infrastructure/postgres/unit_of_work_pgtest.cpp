@@ -107,6 +107,21 @@ TEST_F(UnitOfWorkTest, AnAuditRowCommitsWithItsChangeOrTheChangeIsRolledBack) {
   EXPECT_EQ(count("SELECT count(*) FROM brandos.products WHERE sku = 'LOST'"), "0");
 }
 
+TEST_F(UnitOfWorkTest, WritesThatWereOnlyQueuedAreCommitted) {
+  // No statement before commit(): the queued audit row is the whole transaction.
+  for (auto access : {Access::write, Access::write_per_round_trip}) {
+    auto done = run_sync(io_, [&]() -> asio::awaitable<bool> {
+      auto uow = data_->begin(in(kTenantA), access);
+      uow->audit().append({"test.queued_only", std::nullopt, "x", "y", {}});
+      auto r = co_await uow->commit();
+      co_return r.has_value();
+    }());
+    EXPECT_TRUE(done);
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM brandos.audit_events WHERE action = 'test.queued_only'"),
+            "2");
+}
+
 TEST_F(UnitOfWorkTest, AnErasureWhoseAuditRowFailsErasesNothing) {
   crypto::MasterKey master{"m1", {}};
   master.key.fill(7);
