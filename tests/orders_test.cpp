@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <map>
@@ -12,6 +13,7 @@
 #include <thread>
 
 #include "support/api_client.hpp"
+#include "support/http_client.hpp"
 #include "support/server_process.hpp"
 #include "support/test_database.hpp"
 
@@ -78,6 +80,18 @@ TEST_F(OrdersTest, PlacingReservesStockAndWritesHistoryAndOutbox) {
   EXPECT_EQ(count("SELECT count(*) FROM brandos.outbox_events WHERE aggregate_id = '" + id +
                   "' AND type = 'order.created' AND aggregate_version = 1"),
             "1");
+  // One serializer: the event carries the order exactly as the response showed it.
+  EXPECT_EQ(
+      json::parse(count("SELECT data::text FROM brandos.outbox_events WHERE aggregate_id = '" + id +
+                        "' AND type = 'order.created'")),
+      r.body);
+  // Round trips are timed by the names of their statements.
+  auto metrics = http_request(server_->admin_port(), "GET", "/metrics");
+  ASSERT_TRUE(metrics);
+  for (const char* series :
+       {R"(db_statements_duration_seconds_count{statements="tenant.set,orders.get"})",
+        R"(db_statements_duration_seconds_count{statements="tenant.set,products.lock_for_order"})"})
+    EXPECT_NE(metrics->body.find(series), std::string::npos) << series;
 }
 
 TEST_F(OrdersTest, IdempotencyKeyReplaysAndGuards) {

@@ -30,7 +30,10 @@ asio::awaitable<void> run_background_jobs(application::CrossTenantMaintenance& m
     // A bug in one run (a DatabaseBug, say) is logged and the loop goes on: the next run may
     // well succeed, and a node without expiry is worse than a logged error.
     try {
-      auto run = co_await expire(settings.unpaid_order_timeout, kExpiryBatch);
+      application::OperationContext job;
+      job.request_id = "job:expire-unpaid-orders";
+      job.deadline = std::chrono::steady_clock::now() + settings.interval;
+      auto run = co_await expire(job, settings.unpaid_order_timeout, kExpiryBatch);
       if (!run) {
         job_failed("expire_unpaid_orders", run.error().detail);
       } else {
@@ -44,7 +47,10 @@ asio::awaitable<void> run_background_jobs(application::CrossTenantMaintenance& m
       }
       if (std::chrono::steady_clock::now() - last_reap > std::chrono::hours(1)) {
         last_reap = std::chrono::steady_clock::now();
-        auto reaped = co_await maintenance.reap_idempotency_keys(std::chrono::hours(24));
+        application::OperationContext reap;
+        reap.request_id = "job:reap-idempotency-keys";
+        reap.deadline = std::chrono::steady_clock::now() + settings.interval;
+        auto reaped = co_await maintenance.reap_idempotency_keys(reap, std::chrono::hours(24));
         if (!reaped) job_failed("reap_idempotency_keys", reaped.error().detail);
       }
     } catch (const std::exception& e) {

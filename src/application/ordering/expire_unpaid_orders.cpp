@@ -3,13 +3,14 @@
 namespace brandos::application {
 
 boost::asio::awaitable<Outcome<ExpireUnpaidOrders::Run>> ExpireUnpaidOrders::operator()(
-    std::chrono::seconds older_than, int batch) const {
-  auto due = co_await maintenance_.unpaid_orders(older_than, batch);
+    const OperationContext& ctx, std::chrono::seconds older_than, int batch) const {
+  auto due = co_await maintenance_.unpaid_orders(ctx, older_than, batch);
   if (!due) co_return std::unexpected(due.error());
   Run run;
   for (const auto& o : *due) {
-    auto expired = co_await orders_.expire_unpaid(
-        OperationContext::system(o.tenant_id, "job:expire-unpaid-orders"), o.order_id);
+    OperationContext in_tenant = OperationContext::system(o.tenant_id, ctx.request_id);
+    in_tenant.deadline = ctx.deadline;
+    auto expired = co_await orders_.expire_unpaid(in_tenant, o.order_id);
     if (!expired)
       ++run.failed;
     else if (*expired)

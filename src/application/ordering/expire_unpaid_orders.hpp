@@ -19,7 +19,10 @@ class ExpireUnpaidOrders {
   };
   // One order's failure does not stop the others; not finding the due orders is the Outcome's
   // failure.
-  boost::asio::awaitable<Outcome<Run>> operator()(std::chrono::seconds older_than, int batch) const;
+  // `ctx` is the job run's: its deadline bounds the search; each order gets a context of its own
+  // tenant with the same deadline.
+  boost::asio::awaitable<Outcome<Run>> operator()(const OperationContext& ctx,
+                                                  std::chrono::seconds older_than, int batch) const;
 
  private:
   CrossTenantMaintenance& maintenance_;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "application/failure.hpp"
+#include "application/operation_context.hpp"
 #include "domain/uuid.hpp"
 
 namespace brandos::application {
@@ -23,10 +24,10 @@ class CrossTenantMaintenance {
   virtual ~CrossTenantMaintenance() = default;
   // Orders still pending payment that were placed more than `older_than` ago, oldest first.
   [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::vector<TenantOrder>>> unpaid_orders(
-      std::chrono::seconds older_than, int limit) = 0;
+      const OperationContext& ctx, std::chrono::seconds older_than, int limit) = 0;
   // Deletes idempotency keys older than `older_than`; how many went.
   [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::int64_t>> reap_idempotency_keys(
-      std::chrono::seconds older_than) = 0;
+      const OperationContext& ctx, std::chrono::seconds older_than) = 0;
 };
 
 }  // namespace brandos::application

@@ -19,10 +19,17 @@ SELECT brandos.reap_idempotency_keys(make_interval(secs => $1)) AS reaped)sql"};
 
 }  // namespace
 
+asio::awaitable<Expected<Result>> CrossTenantMaintenance::run(
+    const application::OperationContext& ctx, Statement statement) {
+  auto c = co_await pool_.acquire();
+  if (!c) co_return std::unexpected(std::move(c.error()));
+  co_return co_await (*c)->execute(statement, std::min(ctx.deadline, pool_.deadline()));
+}
+
 asio::awaitable<Outcome<std::vector<application::TenantOrder>>>
-CrossTenantMaintenance::unpaid_orders(std::chrono::seconds older_than, int limit) {
-  auto r =
-      co_await pool_.execute(Statement(kUnpaidOrders, static_cast<std::int64_t>(older_than.count()),
+CrossTenantMaintenance::unpaid_orders(const application::OperationContext& ctx,
+                                      std::chrono::seconds older_than, int limit) {
+  auto r = co_await run(ctx, Statement(kUnpaidOrders, static_cast<std::int64_t>(older_than.count()),
                                        static_cast<std::int32_t>(limit)));
   if (!r) co_return std::unexpected(failure_or_throw(r.error()));
   co_return map_rows(*r, [](const Row& row) {
@@ -31,9 +38,8 @@ CrossTenantMaintenance::unpaid_orders(std::chrono::seconds older_than, int limit
 }
 
 asio::awaitable<Outcome<std::int64_t>> CrossTenantMaintenance::reap_idempotency_keys(
-    std::chrono::seconds older_than) {
-  auto r =
-      co_await pool_.execute(Statement(kReapKeys, static_cast<std::int64_t>(older_than.count())));
+    const application::OperationContext& ctx, std::chrono::seconds older_than) {
+  auto r = co_await run(ctx, Statement(kReapKeys, static_cast<std::int64_t>(older_than.count())));
   if (!r) co_return std::unexpected(failure_or_throw(r.error()));
   co_return Row(*r, 0).int64("reaped");
 }

@@ -9,11 +9,16 @@ class CrossTenantMaintenance final : public application::CrossTenantMaintenance 
  public:
   explicit CrossTenantMaintenance(Pool& pool) : pool_(pool) {}
   boost::asio::awaitable<application::Outcome<std::vector<application::TenantOrder>>> unpaid_orders(
-      std::chrono::seconds older_than, int limit) override;
+      const application::OperationContext& ctx, std::chrono::seconds older_than,
+      int limit) override;
   boost::asio::awaitable<application::Outcome<std::int64_t>> reap_idempotency_keys(
-      std::chrono::seconds older_than) override;
+      const application::OperationContext& ctx, std::chrono::seconds older_than) override;
 
  private:
+  // On an exclusive connection (not the multiplexed one): these scan across tenants and may take
+  // longer than the short reads sharing that connection should wait behind.
+  boost::asio::awaitable<Expected<Result>> run(const application::OperationContext& ctx,
+                                               Statement statement);
   Pool& pool_;
 };
 
