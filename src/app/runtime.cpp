@@ -26,14 +26,7 @@ Runtime::~Runtime() {
 }
 
 void Runtime::report_failure(std::string_view task, std::exception_ptr error) {
-  std::string what = "non-standard exception";
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    what = e.what();
-  } catch (...) {
-  }
-  observability::log_error("task_failed").str("task", task).str("error", what).write();
+  observability::log_task_failure(task, error);
   registry_
       .counter("task_failures_total", "Background coroutines that ended with an exception (bugs).",
                {{"task", std::string(task)}})

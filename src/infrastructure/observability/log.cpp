@@ -128,4 +128,15 @@ void LogLine::write() {
   buf_.clear();
 }
 
+void log_task_failure(std::string_view task, std::exception_ptr error) {
+  std::string what = "non-standard exception";
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  log_error("task_failed").str("task", task).str("error", what).write();
+}
+
 }  // namespace brandos::observability

@@ -5,6 +5,7 @@
 //
 // Thread-safety: LogLine is per call; write() and flush() are safe from any thread.
 #include <cstdint>
+#include <exception>
 #include <string>
 #include <string_view>
 
@@ -41,5 +42,8 @@ inline LogLine log_warn(std::string_view event) {
 inline LogLine log_error(std::string_view event) {
   return LogLine(Level::error, event);
 }
+
+// Logs a coroutine that ended with an exception (a bug) as task_failed, with what it said.
+void log_task_failure(std::string_view task, std::exception_ptr error);
 
 }  // namespace brandos::observability

@@ -1,11 +1,12 @@
 #include "infrastructure/postgres/connection.hpp"
 
+#include "infrastructure/observability/log.hpp"
+
 #include <libpq-fe.h>
 #include <poll.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -244,7 +245,16 @@ asio::awaitable<Expected<Result>> Connection::execute_shared(const Statement& st
   entry.waiter = &waiter;
   if (!reader_running_) {
     reader_running_ = true;
-    asio::co_spawn(socket_.get_executor(), read_shared(shared_from_this()), asio::detached);
+    // The reader throwing would be a bug: the connection is then unusable, its callers are told
+    // at once instead of waiting out their deadlines, and the log says why.
+    asio::co_spawn(socket_.get_executor(), read_shared(shared_from_this()),
+                   [self = shared_from_this()](std::exception_ptr e) {
+                     if (!e) return;
+                     self->reader_running_ = false;
+                     self->mark_broken();
+                     self->fail_shared(Error{ErrorKind::connection_failed, "", "reader failed"});
+                     observability::log_task_failure("db_shared_reader", e);
+                   });
   }
 
   co_await waiter.wakeup.async_wait(use_tuple);

@@ -1,7 +1,8 @@
 #include "infrastructure/postgres/pool.hpp"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
+
+#include "infrastructure/observability/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -143,7 +144,9 @@ void Pool::release(std::unique_ptr<Connection> c) {
     // the connection is next used, so its row locks go at once instead of blocking other
     // requests (on other threads' pools too) until then.
     stats_.busy.fetch_add(1, std::memory_order_relaxed);
-    asio::co_spawn(executor_, roll_back_and_release(std::move(c)), asio::detached);
+    asio::co_spawn(executor_, roll_back_and_release(std::move(c)), [](std::exception_ptr e) {
+      if (e) observability::log_task_failure("db_rollback", e);
+    });
     return;
   }
   if (!waiters_.empty()) {
