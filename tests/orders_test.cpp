@@ -343,6 +343,14 @@ TEST(UnpaidOrders, AreCancelledByTheJobAndReleaseTheirStock) {
                     "SELECT count(*) FROM brandos.outbox_events WHERE aggregate_id = '" + id +
                         "' AND type = 'order.cancelled' AND aggregate_version = 2"),
             "1");
+  // The job renders the order with the API's own serializer: its event is what a read shows.
+  EXPECT_EQ(
+      json::parse(run_sql(db.owner_conninfo,
+                          "SELECT data::text FROM brandos.outbox_events WHERE aggregate_id = '" +
+                              id + "' AND type = 'order.cancelled'")),
+      a.get("/v1/orders/" + id, b.owner_token).body);
+  EXPECT_EQ(history.body.at("data").as_array()[1].at("data"),
+            json::parse(R"({"reason":"unpaid"})"));
   // Job-written ids are UUIDv7 like every other.
   EXPECT_EQ(run_sql(db.owner_conninfo,
                     "SELECT substr(id::text, 15, 1) FROM brandos.order_events WHERE order_id = '" +

@@ -27,13 +27,14 @@ asio::awaitable<void> run_background_jobs(application::CrossTenantMaintenance& m
   asio::steady_timer timer(co_await asio::this_coro::executor);
   auto last_reap = std::chrono::steady_clock::time_point{};
   while (!stop.stopping) {
-    // A bug in one run (a DatabaseBug, say) is logged and the loop goes on: the next run may
-    // well succeed, and a node without expiry is worse than a logged error.
+    // A bug in one run (a DatabaseBug, say) is reported (logged, counted) and the loop goes on:
+    // the next run may well succeed, and a node without expiry is worse than a reported error.
     try {
       application::OperationContext job;
       job.request_id = "job:expire-unpaid-orders";
       job.deadline = std::chrono::steady_clock::now() + settings.interval;
-      auto run = co_await expire(job, settings.unpaid_order_timeout, kExpiryBatch);
+      auto run = co_await expire(job, settings.unpaid_order_timeout, kExpiryBatch,
+                                 [&stop] { return stop.stopping; });
       if (!run) {
         job_failed("expire_unpaid_orders", run.error().detail);
       } else {
@@ -53,8 +54,8 @@ asio::awaitable<void> run_background_jobs(application::CrossTenantMaintenance& m
         auto reaped = co_await maintenance.reap_idempotency_keys(reap, std::chrono::hours(24));
         if (!reaped) job_failed("reap_idempotency_keys", reaped.error().detail);
       }
-    } catch (const std::exception& e) {
-      job_failed("maintenance", e.what());
+    } catch (...) {
+      if (stop.report_bug) stop.report_bug("background_jobs", std::current_exception());
     }
     if (stop.stopping) break;
     timer.expires_after(settings.interval);
@@ -62,6 +63,7 @@ asio::awaitable<void> run_background_jobs(application::CrossTenantMaintenance& m
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     stop.waiting = nullptr;
   }
+  if (stop.ended) stop.ended();
 }
 
 }  // namespace brandos::app

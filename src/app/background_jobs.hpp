@@ -6,6 +6,9 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <exception>
+#include <functional>
+#include <string_view>
 
 #include "application/ordering/expire_unpaid_orders.hpp"
 
@@ -16,11 +19,15 @@ struct JobSettings {
   std::chrono::seconds interval{30};
 };
 
-// How the loop is asked to stop. Touch only on the loop's own thread: set `stopping` and
-// cancel `*waiting` (when set); the loop finishes the run it is in and ends before its next.
+// How the loop is asked to stop. `stopping` and `waiting` are touched only on the loop's own
+// thread: set `stopping` and cancel `*waiting` (when set), and the loop ends after the order it
+// is on. `ended` is called (on that thread) when it has; `report_bug` gets an exception a run
+// ended with.
 struct JobStop {
   bool stopping = false;
   boost::asio::steady_timer* waiting = nullptr;
+  std::function<void()> ended;  // called when the loop has ended
+  std::function<void(std::string_view job, std::exception_ptr error)> report_bug;
 };
 
 boost::asio::awaitable<void> run_background_jobs(application::CrossTenantMaintenance& maintenance,

@@ -100,7 +100,9 @@ int serve(const Config& config) {
   log_info("shutdown_started").num("signal", static_cast<std::int64_t>(received)).write();
   observability::flush_log();
   for (auto m = modules.rbegin(); m != modules.rend(); ++m) (*m)->begin_stop();
-  open_connections.wait_until_closed(std::chrono::steady_clock::now() + config.shutdown_timeout);
+  const auto drained_by = std::chrono::steady_clock::now() + config.shutdown_timeout;
+  open_connections.wait_until_closed(drained_by);
+  for (auto m = modules.rbegin(); m != modules.rend(); ++m) (*m)->wait_stopped(drained_by);
   const int abandoned = open_connections.count();
   runtime.stop();
   for (auto m = modules.rbegin(); m != modules.rend(); ++m) (*m)->stop();

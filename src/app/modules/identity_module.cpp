@@ -11,7 +11,7 @@ IdentityModule::IdentityModule(const Config& config, Runtime& runtime, DatabaseM
       runtime_(runtime),
       database_(database),
       ids_(ids),
-      hasher_(config.hash_threads) {}
+      hasher_(std::make_unique<crypto::Argon2PasswordHasher>(config.hash_threads)) {}
 
 void IdentityModule::start() {
   crypto::TokenSettings token_settings;
@@ -33,7 +33,7 @@ void IdentityModule::start() {
   for (int i = 0; i < runtime_.threads(); ++i) {
     PerThread t;
     t.deps = std::make_unique<application::IdentityDependencies>(application::IdentityDependencies{
-        database_.tenant_data(i), database_.authenticated_users(i), hasher_, strength_, *tokens_,
+        database_.tenant_data(i), database_.authenticated_users(i), *hasher_, strength_, *tokens_,
         limiter_, ids_});
     t.sign_up = std::make_unique<application::SignUp>(*t.deps);
     t.login = std::make_unique<application::Login>(*t.deps, decoy_hash_);
@@ -49,9 +49,11 @@ void IdentityModule::start() {
   }
 }
 
-// Hashes still queued are abandoned: their requests are past the shutdown bound.
+// Hashes still queued are abandoned (their requests are past the shutdown bound), and destroyed
+// now, while the I/O io_contexts whose sockets and timers their callers hold still exist.
 void IdentityModule::stop() {
-  hasher_.shut_down();
+  hasher_->shut_down();
+  hasher_.reset();
 }
 
 void IdentityModule::add_routes(int thread, api::Router& router) {

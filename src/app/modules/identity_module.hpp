@@ -44,7 +44,7 @@ class IdentityModule final : public Module, public RouteSource {
   Runtime& runtime_;
   DatabaseModule& database_;
   application::IdGenerator& ids_;
-  crypto::Argon2PasswordHasher hasher_;
+  std::unique_ptr<crypto::Argon2PasswordHasher> hasher_;
   security::ZxcvbnPasswordStrength strength_;
   std::unique_ptr<crypto::JwtTokenService> tokens_;
   local::InProcessRateLimiter limiter_;

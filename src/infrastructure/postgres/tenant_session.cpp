@@ -64,6 +64,12 @@ asio::awaitable<Expected<std::vector<Result>>> TenantSession::run(std::vector<St
   if (finished_) co_return std::unexpected(finished_error().error());
   if (failed_)
     co_return std::unexpected(Error{ErrorKind::other, "25P02", "transaction already failed"});
+  // Past the operation's deadline nothing is sent: a round trip started now would time out at
+  // once, and a timed-out round trip costs the connection (its cancel could hit the next one).
+  if (Clock::now() >= ctx_deadline_) {
+    failed_ = true;
+    co_return std::unexpected(Error{ErrorKind::timeout, "", "operation deadline passed"});
+  }
   std::vector<Statement> sent;
   sent.reserve(queued_.size() + batch.size() + 2);
   std::size_t skip = queued_.size();  // results that are not the caller's
@@ -158,15 +164,13 @@ asio::awaitable<Expected<void>> TenantSession::commit() {
   co_return Expected<void>{};
 }
 
+// Nothing to send: the pool rolls back a connection returned inside a transaction, at once and
+// with the statement budget, whatever this operation's deadline.
 asio::awaitable<void> TenantSession::rollback() {
   queued_.clear();
-  if (finished_) co_return;
   finished_ = true;
-  if (conn_ && began_ && !conn_->broken()) {
-    auto r = co_await conn_->execute(Statement("ROLLBACK"), deadline());
-    if (!r) conn_->mark_broken();
-  }
   conn_ = PooledConnection();
+  co_return;
 }
 
 }  // namespace brandos::pg
