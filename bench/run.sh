@@ -19,6 +19,10 @@ if [ "$probe_sql" != "$bench_sql" ]; then
   exit 1
 fi
 
+# shellcheck source=cpu.sh
+. bench/cpu.sh
+# The PostgreSQL limit first, on its own throw-away cluster, before brandos takes the cores.
+reference=$(bench/reference/pg-limit.sh "$secs" "$conns")
 work=$(mktemp -d /tmp/brandos-bench.XXXXXX)
 chmod 755 "$work"
 server_pid=""
@@ -111,39 +115,48 @@ row "POST /v1/auth/login (32 users)" "$login_rps" "-" "-" "$login_p99"
 row "GET /health/live during logins" "$live_rps" "-" "-" "$live_p99"
 echo "login errors (non-2xx): ${login_non2xx:-0}; live p99 during logins: $live_p99 ms (goal < 50)"
 
-# Orders: POST /v1/orders (3 items, unique Idempotency-Keys) and GET /v1/orders/{id}, each next
-# to pgbench running the service's statements (bench/order_*.sql) at the same concurrency.
+# Orders, each workload measured three ways in this run:
+#  - against the PostgreSQL limit: the least work a durable order (or read) needs, as one pipelined
+#    transaction on a default-configured cluster (bench/reference/pg-limit.sh, run above);
+#  - against pgbench sending the service's own statements one by one (bench/order_*.sql);
+#  - by CPU per request of brandos and of its PostgreSQL cluster (from /proc).
 tenant_id=$(curl -sf "http://127.0.0.1:$port/v1/me" -H "Authorization: Bearer $owner_token" |
   sed 's/.*"tenant":{"id":"\([^"]*\)".*/\1/')
 user_id=$(curl -sf "http://127.0.0.1:$port/v1/me" -H "Authorization: Bearer $owner_token" |
   sed 's/.*"user":{"id":"\([^"]*\)".*/\1/')
-# 30 products in 10 triples: each order takes one triple, so concurrent orders mostly lock
-# different rows, as real traffic over a catalog does.
-triples=""
-pids=""
-for t in $(seq 0 9); do
-  triple=""
-  for i in 1 2 3; do
+# A 300-product catalog in three hundreds, as the reference's: a spread order takes one product
+# from each hundred at random; a flash-sale order always takes the first three.
+declare -a hundreds=("" "" "")
+for h in 0 1 2; do
+  for i in $(seq 0 99); do
     pid=$(curl -sf -X POST "http://127.0.0.1:$port/v1/products" -H 'Content-Type: application/json' \
       -H "Authorization: Bearer $owner_token" \
-      -d "{\"sku\":\"BENCH-$t-$i\",\"name\":\"Bench $t $i\",\"price\":1000,\"currency\":\"EUR\",\"stock\":1000000000}" |
+      -d "{\"sku\":\"BENCH-$h-$i\",\"name\":\"Bench $h $i\",\"price\":1000,\"currency\":\"EUR\",\"stock\":1000000000}" |
       sed 's/.*"id":"\([^"]*\)".*/\1/')
-    triple="$triple${triple:+,}$pid"
+    hundreds[$h]="${hundreds[$h]}${hundreds[$h]:+,}$pid"
   done
-  triples="$triples${triples:+;}$triple"
-  sed "s/:pids/'{$triple}'/g" bench/order_create.sql >"$work/order_create_$t.sql"
-  [ -z "$pids" ] && pids=$triple
 done
+nth() { cut -d, -f"$2" <<<"$1"; }
+# The same-statements baseline: ten triples (i, 100 + i, 200 + i).
+for t in $(seq 1 10); do
+  triple="$(nth "${hundreds[0]}" "$t"),$(nth "${hundreds[1]}" "$t"),$(nth "${hundreds[2]}" "$t")"
+  sed "s/:pids/'{$triple}'/g" bench/order_create.sql >"$work/order_create_$t.sql"
+done
+hot="$(nth "${hundreds[0]}" 1),$(nth "${hundreds[1]}" 1),$(nth "${hundreds[2]}" 1)"
+sed "s/:pids/'{$hot}'/g" bench/order_create.sql >"$work/order_create_hot.sql"
 order_id=$(curl -sf -X POST "http://127.0.0.1:$port/v1/orders" -H 'Content-Type: application/json' \
   -H "Authorization: Bearer $owner_token" -H "Idempotency-Key: bench-seed" \
-  -d "{\"items\":[{\"product_id\":\"${pids%%,*}\",\"quantity\":1}]}" | sed 's/.*"id":"\([^"]*\)","status".*/\1/')
+  -d "{\"items\":[{\"product_id\":\"$(nth "${hundreds[0]}" 1)\",\"quantity\":1}]}" | sed 's/.*"id":"\([^"]*\)","status".*/\1/')
 pg_vars=(-D tenant="$tenant_id" -D user="$user_id" -D oid="$order_id")
+postmaster=$(head -1 "$(dirname "$sock")/postgres/postmaster.pid" 2>/dev/null ||
+  head -1 "$(find "$work/data" -name postmaster.pid | head -1)")
 
-run_wrk_script() {
+run_wrk_script() {  # script p1-list p2-list p3-list
   local script=$1 out
-  out=$(BENCH_TOKEN=$owner_token BENCH_TRIPLES=$triples BENCH_ORDER=$order_id \
+  out=$(BENCH_RUN=$RANDOM$RANDOM BENCH_TOKEN=$owner_token BENCH_P1=$2 BENCH_P2=$3 BENCH_P3=$4 BENCH_ORDER=$order_id \
     wrk -t$threads -c$conns -d"${secs}s" --latency -s "$script" "http://127.0.0.1:$port")
   rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out")
+  requests=$(awk '/requests in/ {print $1}' <<<"$out")
   avg=$(awk '$1=="Latency" {print $2; exit}' <<<"$out" | to_ms)
   p50=$(awk '$1=="50%" {print $2}' <<<"$out" | to_ms)
   p99=$(awk '$1=="99%" {print $2}' <<<"$out" | to_ms)
@@ -157,19 +170,36 @@ run_pgbench_vars() {
   tps=$(awk '/^tps/ {printf "%.0f", $3}' "$work/pgbench.out")
   pgavg=$(awk '/^latency average/ {printf "%.2f", $4}' "$work/pgbench.out")
 }
+# One brandos workload with its CPU per request, its ratio to the limit and to the baseline.
+measure() {  # label script p1 p2 p3 reference-name baseline-tps goal
+  local label=$1 script=$2 ref_name=$6 baseline=$7 goal=$8 b0 b1 d0 d1 ref_tps ref_cpu
+  b0=$(process_cpu_ticks "$server_pid"); d0=$(cluster_cpu_ticks "$postmaster")
+  run_wrk_script "$script" "$3" "$4" "$5"
+  b1=$(process_cpu_ticks "$server_pid"); d1=$(cluster_cpu_ticks "$postmaster")
+  ref_tps=$(awk -v w="$ref_name" '$1==w {print $2}' <<<"$reference")
+  ref_cpu=$(awk -v w="$ref_name" '$1==w {print $4}' <<<"$reference")
+  row "brandos $label" "$rps" "$avg" "$p50" "$p99"
+  echo "  vs the PostgreSQL limit ($ref_name, $ref_tps tps): $(awk -v a="$rps" -v b="$ref_tps" 'BEGIN {printf "%.2f", a/b}') (goal >= $goal); vs same statements: $(awk -v a="$rps" -v b="$baseline" 'BEGIN {printf "%.2f", a/b}'); non-2xx: ${non2xx:-0}"
+  echo "  CPU per request: brandos $(ticks_per_unit_us "$b0" "$b1" "$requests") us, PostgreSQL $(ticks_per_unit_us "$d0" "$d1" "$requests") us (limit: $ref_cpu us)"
+  [ "${non2xx:-0}" = 0 ] || { echo "$label: ${non2xx} non-2xx responses" >&2; failed=1; }
+}
+failed=0
 
-run_pgbench_vars "$work"/order_create_*.sql
-row "pgbench order create (baseline)" "$tps" "$pgavg" "-" "-"
-run_wrk_script bench/order_create.lua
-row "brandos POST /v1/orders" "$rps" "$avg" "$p50" "$p99"
-echo "order create ratio: $(awk -v a="$rps" -v b="$tps" 'BEGIN {printf "%.2f", a/b}') (goal >= 0.80, p99 < 50 ms); non-2xx: ${non2xx:-0}"
+run_pgbench_vars "$work"/order_create_[0-9]*.sql
+row "pgbench order create (same statements)" "$tps" "$pgavg" "-" "-"
+spread_baseline=$tps
+measure "POST /v1/orders (catalog)" bench/order_create.lua "${hundreds[0]}" "${hundreds[1]}" "${hundreds[2]}" spread "$spread_baseline" 0.9
 rss_orders_kb=$(awk '/VmRSS/ {print $2}' /proc/$server_pid/status)
+
+run_pgbench_vars "$work/order_create_hot.sql"
+row "pgbench order create hot (same st.)" "$tps" "$pgavg" "-" "-"
+measure "POST /v1/orders (flash sale)" bench/order_create.lua "$(nth "${hundreds[0]}" 1)" "$(nth "${hundreds[1]}" 1)" "$(nth "${hundreds[2]}" 1)" hot "$tps" 2
+
 run_pgbench_vars bench/order_get.sql
-row "pgbench order read (baseline)" "$tps" "$pgavg" "-" "-"
-run_wrk_script bench/order_get.lua
-row "brandos GET /v1/orders/{id}" "$rps" "$avg" "$p50" "$p99"
-echo "order read ratio: $(awk -v a="$rps" -v b="$tps" 'BEGIN {printf "%.2f", a/b}') (goal >= 0.80); non-2xx: ${non2xx:-0}"
+row "pgbench order read (same statements)" "$tps" "$pgavg" "-" "-"
+measure "GET /v1/orders/{id}" bench/order_get.lua "" "" "" read "$tps" 0.7
 echo "brandos RSS under order load: $((rss_orders_kb / 1024)) MiB (goal < 100)"
 
 rss_kb=$(awk '/VmRSS/ {print $2}' /proc/$server_pid/status)
 echo "brandos RSS after load: $((rss_kb / 1024)) MiB"
+exit $failed
