@@ -47,6 +47,9 @@ struct Config {
   int sign_ups_per_hour_per_ip = 10;
   int unpaid_order_timeout_s = 30 * 60;  // unpaid orders are cancelled after this
   int job_interval_s = 30;
+  // How long a node may serve a caller's role and names without re-reading them; changes evict
+  // them at once (docs/runbook.md). 0 re-reads on every request.
+  int principal_cache_ttl_ms = 60000;
 };
 
 // Comma-separated list, items trimmed, empty items dropped.

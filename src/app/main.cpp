@@ -153,6 +153,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 365 * 24 * 3600));
   add("job_interval_s", config.job_interval_s, "Seconds between runs of the maintenance jobs")
       ->check(CLI::Range(1, 3600));
+  add("principal_cache_ttl_ms", config.principal_cache_ttl_ms,
+      "How long a cached caller (role, names) may be served; changes evict at once (0 = no cache)")
+      ->check(CLI::Range(0, 3600000));
   app.add_option("--config", config_path, "TOML file with any of the settings above")
       ->envname("BRANDOS_CONFIG");
 

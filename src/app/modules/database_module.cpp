@@ -4,6 +4,7 @@
 
 #include "infrastructure/observability/log.hpp"
 #include "infrastructure/postgres/migration.hpp"
+#include "infrastructure/postgres/principal_changes.hpp"
 
 namespace brandos::app {
 
@@ -66,6 +67,9 @@ void DatabaseModule::start() {
                                             {}, observability::latency_buckets());
   auto& query_errors =
       registry_.counter("db_query_errors_total", "PostgreSQL round trips that failed.", {});
+  if (config_.principal_cache_ttl_ms > 0)
+    principals_ = std::make_unique<local::PrincipalCache>(
+        std::chrono::milliseconds(config_.principal_cache_ttl_ms));
   for (int i = 0; i < runtime_.threads(); ++i) {
     pg::PoolOptions po;
     po.connection.conninfo = target_.app_conninfo;
@@ -100,11 +104,21 @@ void DatabaseModule::start() {
     t.pool = std::make_unique<pg::Pool>(runtime_.io(i).get_executor(), po);
     t.data = std::make_unique<pg::TenantData>(*t.pool, ids_);
     t.users = std::make_unique<pg::AuthenticatedUsers>(*t.pool);
+    if (principals_)
+      t.cached_users = std::make_unique<local::CachedAuthenticatedUsers>(*t.users, *principals_);
     t.probe = std::make_unique<pg::DatabaseProbe>(*t.pool, std::chrono::milliseconds(2000));
     t.readiness = std::make_unique<application::CheckReadiness>(
         std::vector<application::DependencyProbe*>{t.probe.get()});
     t.maintenance = std::make_unique<pg::CrossTenantMaintenance>(*t.pool);
     threads_.push_back(std::move(t));
+  }
+
+  if (principals_) {
+    pg::ConnectionOptions listener;
+    listener.conninfo = target_.app_conninfo;
+    listener.application_name = "brandos-principal-changes";
+    runtime_.spawn(0, "principal_changes",
+                   pg::follow_principal_changes(std::move(listener), *principals_));
   }
 
   auto pool_sum = [this](auto field) {

@@ -10,6 +10,7 @@
 #include "app/runtime.hpp"
 #include "application/check_readiness.hpp"
 #include "infrastructure/embedded_pg/cluster.hpp"
+#include "infrastructure/local/cached_authenticated_users.hpp"
 #include "infrastructure/postgres/authenticated_users.hpp"
 #include "infrastructure/postgres/cross_tenant_maintenance.hpp"
 #include "infrastructure/postgres/database_probe.hpp"
@@ -40,7 +41,12 @@ class DatabaseModule final : public Module {
 
   // Per I/O thread.
   application::TenantData& tenant_data(int thread) { return *at(thread).data; }
-  application::AuthenticatedUsers& authenticated_users(int thread) { return *at(thread).users; }
+  // With the node's principal cache in front when it is on.
+  application::AuthenticatedUsers& authenticated_users(int thread) {
+    auto& t = at(thread);
+    if (t.cached_users) return *t.cached_users;
+    return *t.users;
+  }
   application::CheckReadiness& readiness(int thread) { return *at(thread).readiness; }
   application::CrossTenantMaintenance& maintenance(int thread) { return *at(thread).maintenance; }
 
@@ -49,6 +55,7 @@ class DatabaseModule final : public Module {
     std::unique_ptr<pg::Pool> pool;
     std::unique_ptr<pg::TenantData> data;
     std::unique_ptr<pg::AuthenticatedUsers> users;
+    std::unique_ptr<local::CachedAuthenticatedUsers> cached_users;
     std::unique_ptr<pg::DatabaseProbe> probe;
     std::unique_ptr<application::CheckReadiness> readiness;
     std::unique_ptr<pg::CrossTenantMaintenance> maintenance;
@@ -60,6 +67,7 @@ class DatabaseModule final : public Module {
   observability::Registry& registry_;
   application::IdGenerator& ids_;
   DatabaseTarget target_;
+  std::unique_ptr<local::PrincipalCache> principals_;  // null: no cache
   std::vector<PerThread> threads_;
 };
 

@@ -186,6 +186,8 @@ asio::awaitable<Outcome<UserRecord>> ManageUsers::update(const OperationContext&
   uow->audit().append(audit);
   auto done = co_await uow->commit();
   if (!done) co_return std::unexpected(done.error());
+  // Their next request must see the new role on this node too (docs/runbook.md).
+  deps_.authenticated_users.forget(actor.tenant_id, id);
   co_return user;
 }
 
@@ -211,6 +213,7 @@ asio::awaitable<Outcome<void>> ManageUsers::remove(const OperationContext& ctx,
   uow->audit().append(audit);
   auto done = co_await uow->commit();
   if (!done) co_return std::unexpected(done.error());
+  deps_.authenticated_users.forget(actor.tenant_id, id);
   co_return Outcome<void>{};
 }
 

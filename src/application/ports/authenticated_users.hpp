@@ -16,6 +16,8 @@ class AuthenticatedUsers {
   // The user's current role and names; nullopt when the user is gone.
   [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::optional<Principal>>> find(
       const OperationContext& ctx, const domain::Uuid& tenant_id, const domain::Uuid& user_id) = 0;
+  // The user's role, names or existence changed (and committed): the next find() must see it.
+  virtual void forget(const domain::Uuid& tenant_id, const domain::Uuid& user_id) = 0;
 };
 
 }  // namespace brandos::application

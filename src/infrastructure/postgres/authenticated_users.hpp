@@ -14,6 +14,7 @@ class AuthenticatedUsers final : public application::AuthenticatedUsers {
   boost::asio::awaitable<application::Outcome<std::optional<application::Principal>>> find(
       const application::OperationContext& ctx, const domain::Uuid& tenant_id,
       const domain::Uuid& user_id) override;
+  void forget(const domain::Uuid&, const domain::Uuid&) override {}  // nothing is kept here
 
  private:
   Pool& pool_;

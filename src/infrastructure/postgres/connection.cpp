@@ -188,6 +188,31 @@ int Connection::backend_pid() const {
   return PQbackendPID(conn_);
 }
 
+asio::awaitable<Expected<std::vector<std::string>>> Connection::notifications(
+    Clock::time_point deadline) {
+  std::vector<std::string> out;
+  auto collect = [&] {
+    while (PGnotify* n = PQnotifies(conn_)) {
+      out.emplace_back(n->extra);
+      PQfreemem(n);
+    }
+  };
+  collect();
+  if (!out.empty()) co_return out;
+  arm(deadline);
+  const bool readable = co_await wait(Wait::read);
+  const bool timed_out = timer_state_->fired;
+  disarm();
+  if (!readable) {
+    if (timed_out) co_return out;  // nothing arrived: the connection is fine
+    co_return std::unexpected(connection_error("waiting for notifications"));
+  }
+  if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK)
+    co_return std::unexpected(connection_error("reading notifications"));
+  collect();
+  co_return out;
+}
+
 bool Connection::check_idle() {
   if (broken_) return false;
   if (PQstatus(conn_) != CONNECTION_OK) return !(broken_ = true);
@@ -228,6 +253,16 @@ struct Connection::SharedWaiter {
 
 asio::awaitable<Expected<Result>> Connection::execute_shared(const Statement& statement,
                                                              Clock::time_point deadline) {
+  if (!on_round_trip_) co_return co_await run_shared(statement, deadline);
+  const auto start = Clock::now();
+  auto r = co_await run_shared(statement, deadline);
+  on_round_trip_(std::chrono::duration<double>(Clock::now() - start).count(), r.has_value(),
+                 statement.name());
+  co_return r;
+}
+
+asio::awaitable<Expected<Result>> Connection::run_shared(const Statement& statement,
+                                                         Clock::time_point deadline) {
   if (broken_)
     co_return std::unexpected(Error{ErrorKind::connection_failed, "", "connection is broken"});
   bool sent_prepare = false;

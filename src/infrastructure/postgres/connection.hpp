@@ -78,6 +78,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                                           Clock::time_point deadline);
   std::size_t in_flight() const { return shared_.size(); }
 
+  // For a connection that ran LISTEN and nothing else since: waits for notifications until
+  // `deadline` and returns their payloads (none when the deadline passed first). A broken
+  // connection is an error.
+  boost::asio::awaitable<Expected<std::vector<std::string>>> notifications(
+      Clock::time_point deadline);
+
   bool broken() const { return broken_; }
   // The owner saw it misbehave: the pool must not hand it out again.
   void mark_broken() { broken_ = true; }
@@ -94,6 +100,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection(boost::asio::any_io_executor executor, pg_conn* conn,
              const ConnectionOptions& options);
 
+  boost::asio::awaitable<Expected<Result>> run_shared(const Statement& statement,
+                                                      Clock::time_point deadline);
   boost::asio::awaitable<Expected<std::vector<Result>>> run_pipeline(
       std::span<const Statement> batch, Clock::time_point deadline);
   enum class Wait { read, write };

@@ -1,0 +1,16 @@
+#pragma once
+// Keeps a PrincipalCache true to the database: LISTENs on brandos_principals (migration 0008) on a
+// connection of its own and evicts what each notification names. The cache serves nothing while
+// this is not listening; after a reconnect it starts empty (notifications sent meanwhile are
+// lost). Runs until its io_context stops.
+#include <boost/asio/awaitable.hpp>
+
+#include "infrastructure/local/principal_cache.hpp"
+#include "infrastructure/postgres/connection.hpp"
+
+namespace brandos::pg {
+
+boost::asio::awaitable<void> follow_principal_changes(ConnectionOptions options,
+                                                      local::PrincipalCache& cache);
+
+}  // namespace brandos::pg
