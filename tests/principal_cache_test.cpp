@@ -92,3 +92,30 @@ TEST_F(PrincipalCacheTest, AChangeMadeHereIsSeenByTheVeryNextRequest) {
 
 }  // namespace
 }  // namespace brandos::testing
+
+namespace brandos::testing {
+namespace {
+
+// A node that cannot hear the database's notifications (a wrong listener URL here; a dropped
+// connection or a pooler in real life) must not cache at all.
+TEST(PrincipalCacheOff, ANodeThatCannotListenReReadsEveryCaller) {
+  const TestDatabase db = create_test_database();
+  ServerProcess server;
+  server.launch({"serve", "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
+                 "--database-url", db.app_conninfo, "--migration-database-url", db.owner_conninfo,
+                 "--principal-listener-url", "host=/nonexistent dbname=nothing connect_timeout=1"});
+  ASSERT_TRUE(server.wait_listening()) << server.log();
+  ApiClient a(server.port());
+  const Brand b = sign_up_brand(a);
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(a.get("/v1/products", b.owner_token).status, 200);
+  auto m = http_request(server.admin_port(), "GET", "/metrics");
+  ASSERT_TRUE(m);
+  const std::string series =
+      R"(db_statements_duration_seconds_count{statements="users.authenticated"} )";
+  const auto at = m->body.find(series);
+  ASSERT_NE(at, std::string::npos) << m->body;
+  EXPECT_GE(std::stoll(m->body.substr(at + series.size())), 20);
+}
+
+}  // namespace
+}  // namespace brandos::testing

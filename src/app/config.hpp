@@ -50,6 +50,9 @@ struct Config {
   // How long a node may serve a caller's role and names without re-reading them; changes evict
   // them at once (docs/runbook.md). 0 re-reads on every request.
   int principal_cache_ttl_ms = 60000;
+  // Where the principal cache LISTENs; must reach PostgreSQL directly (not PgBouncer in
+  // transaction mode). Empty: the application's database URL.
+  std::string principal_listener_url;
 };
 
 // Comma-separated list, items trimmed, empty items dropped.

@@ -156,6 +156,8 @@ int main(int argc, char** argv) {
   add("principal_cache_ttl_ms", config.principal_cache_ttl_ms,
       "How long a cached caller (role, names) may be served; changes evict at once (0 = no cache)")
       ->check(CLI::Range(0, 3600000));
+  add("principal_listener_url", config.principal_listener_url,
+      "PostgreSQL URL the principal cache listens on, directly (default: database-url)");
   app.add_option("--config", config_path, "TOML file with any of the settings above")
       ->envname("BRANDOS_CONFIG");
 

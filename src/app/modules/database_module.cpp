@@ -115,7 +115,8 @@ void DatabaseModule::start() {
 
   if (principals_) {
     pg::ConnectionOptions listener;
-    listener.conninfo = target_.app_conninfo;
+    listener.conninfo = config_.principal_listener_url.empty() ? target_.app_conninfo
+                                                               : config_.principal_listener_url;
     listener.application_name = "brandos-principal-changes";
     runtime_.spawn(0, "principal_changes",
                    pg::follow_principal_changes(std::move(listener), *principals_));

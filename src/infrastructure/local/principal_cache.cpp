@@ -28,7 +28,12 @@ std::uint64_t PrincipalCache::generation() const {
 void PrincipalCache::store(const application::Principal& p, std::uint64_t generation_at_lookup) {
   std::lock_guard lock(mutex_);
   if (!listening_ || generation_ != generation_at_lookup) return;
-  entries_[key(p.tenant_id, p.user_id)] = Entry{p, Clock::now() + ttl_};
+  const auto now = Clock::now();
+  if (entries_.size() >= kMaxEntries) {
+    std::erase_if(entries_, [now](const auto& e) { return e.second.expires <= now; });
+    if (entries_.size() >= kMaxEntries) entries_.clear();  // a bound, not an eviction policy
+  }
+  entries_[key(p.tenant_id, p.user_id)] = Entry{p, now + ttl_};
 }
 
 void PrincipalCache::evict(const domain::Uuid& tenant, const domain::Uuid& user) {

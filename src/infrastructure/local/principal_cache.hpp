@@ -49,6 +49,7 @@ class PrincipalCache {
   static std::string key(const domain::Uuid& tenant, const domain::Uuid& user);
   void clear_locked();
 
+  static constexpr std::size_t kMaxEntries = 100'000;
   const std::chrono::milliseconds ttl_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Entry> entries_;
