@@ -90,7 +90,7 @@ TEST_F(OrdersTest, PlacingReservesStockAndWritesHistoryAndOutbox) {
   ASSERT_TRUE(metrics);
   for (const char* series :
        {R"(db_statements_duration_seconds_count{statements="tenant.set,orders.get"})",
-        R"(db_statements_duration_seconds_count{statements="tenant.set,products.lock_for_order"})"})
+        R"(db_statements_duration_seconds_count{statements="tenant.set,idempotency.lock,idempotency.read,products.lock_for_order"})"})
     EXPECT_NE(metrics->body.find(series), std::string::npos) << series;
 }
 

@@ -63,15 +63,45 @@ std::optional<application::PlaceOrderCommand> read_place_order(const json::objec
 
 namespace {
 
-// Stores a 4xx outcome with the key (replayed to retries); releases the key after a 5xx.
-asio::awaitable<HttpResponse> settle(const OrderingApi& api,
+// The answer when the key was not ours to claim; nullopt when it was.
+std::optional<HttpResponse> claim_answer(const application::Claim& claim,
+                                         const RequestContext& ctx) {
+  switch (claim.result) {
+    case application::ClaimResult::replay: {
+      HttpResponse r = stored_response(*claim.response);
+      r.set_header("Idempotent-Replayed", "true");
+      return r;
+    }
+    case application::ClaimResult::in_flight:
+      return render_failure(
+          application::failures::conflict(
+              "idempotency-key-in-use",
+              "A request with this Idempotency-Key is still being processed; retry shortly."),
+          ctx);
+    case application::ClaimResult::mismatch:
+      return render_failure(
+          application::Failure{application::FailureCode::validation,
+                               "idempotency-key-reused",
+                               "This Idempotency-Key was used with a different request.",
+                               {{"Idempotency-Key", "was used with a different request"}}},
+          ctx);
+    case application::ClaimResult::claimed:
+      break;
+  }
+  return std::nullopt;
+}
+
+// A 4xx answer is stored with the key and replayed to retries — unless the key answers
+// otherwise (done before, in flight, another request). If it cannot be stored the caller gets
+// 503, not an answer a retry could contradict. A 5xx stores nothing: a retry runs again.
+asio::awaitable<HttpResponse> record(const OrderingApi& api, const RequestContext& ctx,
                                      const application::OperationContext& op,
                                      const application::IdempotencyScope& scope, HttpResponse r) {
+  if (r.status >= 500) co_return r;
   const application::StoredResponse stored{r.status, r.body};
-  auto settled = co_await api.idempotency.settle(op, scope, stored);
-  // Not settled (the database went away): the answer stands; the claim's lock runs out and a
-  // retry with the same request takes the key over and gets the same answer.
-  (void)settled;
+  auto recorded = co_await api.idempotency.record(op, scope, stored);
+  if (!recorded) co_return render_failure(recorded.error(), ctx);
+  if (auto other = claim_answer(*recorded, ctx)) co_return std::move(*other);
   co_return r;
 }
 
@@ -85,67 +115,36 @@ bool valid_idempotency_key(std::string_view key) {
 }
 
 void add_order_routes(Router& router, const OrderingApi& api) {
-  router.add(
-      Method::post, "/v1/orders", RouteAccess::needs(domain::Permission::orders_write),
-      [&api](RequestContext& ctx,
-             const application::Principal& p) -> asio::awaitable<HttpResponse> {
-        const auto key = ctx.request.header("Idempotency-Key");
-        if (!key || !valid_idempotency_key(*key))
-          co_return render_problem(
-              problems::bad_request(
-                  "Idempotency-Key is required: 1 to 255 visible ASCII characters."),
-              ctx.request.path, ctx.request_id);
-        const application::OperationContext op = operation_context(ctx, p);
-        const application::IdempotencyScope scope{
-            p.tenant_id, p.user_id, "POST /v1/orders", std::string(*key),
-            api.fingerprints.of("POST", ctx.request.path, ctx.request.body)};
-        auto claim = co_await api.idempotency.claim(op, scope);
-        if (!claim) co_return render_failure(claim.error(), ctx);
-        switch (claim->result) {
-          case application::ClaimResult::replay: {
-            HttpResponse r = stored_response(*claim->response);
-            r.set_header("Idempotent-Replayed", "true");
-            co_return r;
-          }
-          case application::ClaimResult::in_flight:
-            co_return render_failure(
-                application::failures::conflict(
-                    "idempotency-key-in-use",
-                    "A request with this Idempotency-Key is still being processed; retry shortly."),
-                ctx);
-          case application::ClaimResult::mismatch:
-            co_return render_failure(
-                application::Failure{application::FailureCode::validation,
-                                     "idempotency-key-reused",
-                                     "This Idempotency-Key was used with a different request.",
-                                     {{"Idempotency-Key", "was used with a different request"}}},
-                ctx);
-          case application::ClaimResult::claimed:
-            break;
-        }
-
-        // From here on every 4xx is stored with the key and every 5xx releases it.
-        std::exception_ptr bug;
-        try {
-          auto body = body_of(ctx);
-          if (auto* r = std::get_if<HttpResponse>(&body))
-            co_return co_await settle(api, op, scope, std::move(*r));
-          std::vector<FieldIssue> issues;
-          auto command = read_place_order(std::get<json::object>(body), issues);
-          if (!issues.empty())
-            co_return co_await settle(api, op, scope, validation_problem(ctx, std::move(issues)));
-          auto placed = co_await api.orders.place(op, std::move(*command), &scope);
-          if (!placed)
-            co_return co_await settle(api, op, scope, render_failure(placed.error(), ctx));
-          // The key was completed with this very document, in the order's transaction.
-          co_return stored_response({201, std::move(placed->document)});
-        } catch (...) {
-          bug = std::current_exception();
-        }
-        // A bug (500): let a retry run again rather than hold the key until its lock expires.
-        co_await settle(api, op, scope, HttpResponse{500});
-        std::rethrow_exception(bug);
-      });
+  router.add(Method::post, "/v1/orders", RouteAccess::needs(domain::Permission::orders_write),
+             [&api](RequestContext& ctx,
+                    const application::Principal& p) -> asio::awaitable<HttpResponse> {
+               const auto key = ctx.request.header("Idempotency-Key");
+               if (!key || !valid_idempotency_key(*key))
+                 co_return render_problem(
+                     problems::bad_request(
+                         "Idempotency-Key is required: 1 to 255 visible ASCII characters."),
+                     ctx.request.path, ctx.request_id);
+               const application::OperationContext op = operation_context(ctx, p);
+               const application::IdempotencyScope scope{
+                   p.tenant_id, p.user_id, "POST /v1/orders", std::string(*key),
+                   api.fingerprints.of("POST", ctx.request.path, ctx.request.body)};
+               auto body = body_of(ctx);
+               if (auto* r = std::get_if<HttpResponse>(&body))
+                 co_return co_await record(api, ctx, op, scope, std::move(*r));
+               std::vector<FieldIssue> issues;
+               auto command = read_place_order(std::get<json::object>(body), issues);
+               if (!issues.empty())
+                 co_return co_await record(api, ctx, op, scope,
+                                           validation_problem(ctx, std::move(issues)));
+               // The key is claimed in the order's transaction and completed there with this
+               // document.
+               auto placed = co_await api.orders.place(op, std::move(*command), &scope);
+               if (!placed)
+                 co_return co_await record(api, ctx, op, scope,
+                                           render_failure(placed.error(), ctx));
+               if (placed->not_claimed) co_return *claim_answer(*placed->not_claimed, ctx);
+               co_return stored_response({201, std::move(placed->placed->document)});
+             });
 
   router.add(Method::get, "/v1/orders", RouteAccess::needs(domain::Permission::orders_read),
              [&api](RequestContext& ctx,

@@ -1,8 +1,9 @@
 #pragma once
 // HTTP mapping of orders (API.md "Orders"), including the Idempotency-Key protocol of
-// POST /v1/orders: claim the key, replay a finished request byte for byte
-// (Idempotent-Replayed: true), 409 while the first is running, 422 for a key reused with another
-// body, 400 without a key. 4xx outcomes are stored and replayed; 5xx ones release the key.
+// POST /v1/orders: the key is claimed in the order's own transaction; a finished request is
+// replayed byte for byte (Idempotent-Replayed: true), 409 while the first is running, 422 for a
+// key reused with another body, 400 without a key. 4xx outcomes are stored and replayed; a 5xx
+// stores nothing, so a retry runs again.
 #include <boost/json/object.hpp>
 
 #include "api/router.hpp"

@@ -4,25 +4,19 @@ namespace brandos::application {
 
 namespace asio = boost::asio;
 
-asio::awaitable<Outcome<Claim>> IdempotentRequests::claim(const OperationContext& ctx,
-                                                          const IdempotencyScope& scope) const {
-  auto uow = data_.begin(ctx, Access::write_per_round_trip);
-  auto claim = co_await uow->idempotency().claim(scope, lock_);
-  if (!claim) co_return claim;
+asio::awaitable<Outcome<Claim>> IdempotentRequests::record(const OperationContext& ctx,
+                                                           const IdempotencyScope& scope,
+                                                           const StoredResponse& response) const {
+  auto uow = data_.begin(ctx, Access::write);
+  auto ticket = uow->idempotency().claim(scope);
+  auto opened = co_await uow->now();  // the round trip that answers the claim
+  if (!opened) co_return std::unexpected(opened.error());
+  const Claim claim = ticket->result();
+  if (claim.result != ClaimResult::claimed) co_return claim;  // rolled back with the unit of work
+  uow->idempotency().complete(scope, response);
   auto done = co_await uow->commit();
   if (!done) co_return std::unexpected(done.error());
   co_return claim;
-}
-
-asio::awaitable<Outcome<void>> IdempotentRequests::settle(const OperationContext& ctx,
-                                                          const IdempotencyScope& scope,
-                                                          const StoredResponse& response) const {
-  auto uow = data_.begin(ctx, Access::write_per_round_trip);
-  if (response.status >= 500)
-    uow->idempotency().release(scope);
-  else
-    uow->idempotency().complete(scope, response);
-  co_return co_await uow->commit();
 }
 
 }  // namespace brandos::application

@@ -2,38 +2,31 @@
 // Stripe-style idempotent requests (API.md "Idempotency"), around any use case that takes an
 // IdempotencyScope (placing orders now; payments and refunds next):
 //
-//   claim()   before the work, in a short transaction of its own: claimed, replay (answer with
-//             the stored response), in_flight (409) or mismatch (422);
-//   the work  completes the key with its response in its own unit of work
-//             (IdempotencyRecords::complete), so the effect and the stored response commit
-//             together and a retry can never run the work twice;
-//   settle()  for outcomes the work did not store: a 4xx is stored and replayed to retries; a
-//             5xx (a dependency failed, or a bug) releases the key so a retry may run.
-//
-// A claim never outlives its holder for long: its lock expires, and a retry with the same
-// request takes it over.
-#include <chrono>
-
+//   the work  claims the key inside its own unit of work (IdempotencyRecords::claim rides with
+//             its first round trip) and, when claimed, completes it with its response in the same
+//             transaction: the effect and the stored response commit together, a retry can never
+//             run the work twice, and a claim dies with its transaction (a crashed request leaves
+//             nothing behind);
+//   record()  for a 4xx the work did not store (a malformed body, a refused order): claims the key
+//             and stores that response in a short transaction of its own — unless the key was
+//             done before (replay), is in flight (409) or was used with another request (422),
+//             which is then the answer.
+// A 5xx stores nothing: the transaction rolled back, and a retry runs again.
 #include "application/ports/unit_of_work.hpp"
 
 namespace brandos::application {
 
 class IdempotentRequests {
  public:
-  explicit IdempotentRequests(TenantData& data,
-                              std::chrono::seconds lock = std::chrono::seconds(30))
-      : data_(data), lock_(lock) {}
+  explicit IdempotentRequests(TenantData& data) : data_(data) {}
 
-  boost::asio::awaitable<Outcome<Claim>> claim(const OperationContext& ctx,
-                                               const IdempotencyScope& scope) const;
-  // Stores `response` (status < 500) or releases the key (status >= 500).
-  boost::asio::awaitable<Outcome<void>> settle(const OperationContext& ctx,
-                                               const IdempotencyScope& scope,
-                                               const StoredResponse& response) const;
+  // claimed: `response` is now stored with the key. Anything else: the answer instead.
+  boost::asio::awaitable<Outcome<Claim>> record(const OperationContext& ctx,
+                                                const IdempotencyScope& scope,
+                                                const StoredResponse& response) const;
 
  private:
   TenantData& data_;
-  std::chrono::seconds lock_;
 };
 
 }  // namespace brandos::application

@@ -56,7 +56,7 @@ std::optional<Failure> lacks(const OperationContext& ctx, Permission p) {
 
 }  // namespace
 
-asio::awaitable<Outcome<PlacedOrder>> ManageOrders::place(const OperationContext& ctx,
+asio::awaitable<Outcome<PlaceResult>> ManageOrders::place(const OperationContext& ctx,
                                                           PlaceOrderCommand c,
                                                           const IdempotencyScope* key) const {
   if (auto f = lacks(ctx, Permission::orders_write)) co_return std::unexpected(*f);
@@ -65,15 +65,25 @@ asio::awaitable<Outcome<PlacedOrder>> ManageOrders::place(const OperationContext
     issues.push_back({field, message});
   if (!issues.empty()) co_return std::unexpected(failures::validation(std::move(issues)));
 
-  // Round trip 1: lock the products and check the customer. Round trip 2: everything else, and
-  // COMMIT.
+  // Round trip 1: claim the key, lock the products and check the customer. Round trip 2:
+  // everything else, and COMMIT.
   auto uow = data_.begin(ctx, Access::write);
   std::vector<domain::Uuid> product_ids;
   for (const auto& i : c.items) product_ids.push_back(i.product_id);
+  auto ticket = key ? uow->idempotency().claim(*key) : nullptr;
   auto inputs = co_await uow->orders().lock_for_placement(product_ids, c.customer_id);
   if (!inputs) co_return std::unexpected(inputs.error());
+  if (ticket) {
+    const Claim claim = ticket->result();
+    if (claim.result != ClaimResult::claimed) {
+      co_await uow->rollback();
+      co_return PlaceResult{std::nullopt, claim};
+    }
+  }
   const domain::Placement decision =
       domain::place_order(c.items, inputs->products, inputs->customer_known);
+  // Refused: the transaction ends now, so the key's claim is free for the answer to be recorded.
+  if (!std::holds_alternative<domain::PricedOrder>(decision)) co_await uow->rollback();
   if (const auto* rejected = std::get_if<domain::OrderRejected>(&decision)) {
     for (const auto& [field, message] : rejected->issues) issues.push_back({field, message});
     co_return std::unexpected(failures::validation(std::move(issues)));
@@ -111,7 +121,7 @@ asio::awaitable<Outcome<PlacedOrder>> ManageOrders::place(const OperationContext
   if (key) uow->idempotency().complete(*key, {201, placed.document});
   auto done = co_await uow->commit();
   if (!done) co_return std::unexpected(done.error());
-  co_return placed;
+  co_return PlaceResult{std::move(placed), std::nullopt};
 }
 
 asio::awaitable<Outcome<OrderRecord>> ManageOrders::get(const OperationContext& ctx,

@@ -23,13 +23,22 @@ struct PlacedOrder {
   std::string document;
 };
 
+// Placing with an idempotency key: the order, or — when the key was not ours to claim — the
+// claim's answer (replay, in flight, mismatch), and nothing was done.
+struct PlaceResult {
+  std::optional<PlacedOrder> placed;
+  std::optional<Claim> not_claimed;
+};
+
 class ManageOrders {
  public:
   ManageOrders(TenantData& data, const ResourceDocuments& documents, IdGenerator& ids)
       : data_(data), documents_(documents), ids_(ids) {}
 
-  // With `key`, the key is completed with the 201 response in the order's own transaction.
-  boost::asio::awaitable<Outcome<PlacedOrder>> place(const OperationContext& ctx,
+  // With `key`, the key is claimed in the order's own transaction (with its first round trip) and
+  // completed there with the 201 response. A failure stores nothing with the key (the caller
+  // records 4xx answers through IdempotentRequests::record).
+  boost::asio::awaitable<Outcome<PlaceResult>> place(const OperationContext& ctx,
                                                      PlaceOrderCommand c,
                                                      const IdempotencyScope* key) const;
   boost::asio::awaitable<Outcome<OrderRecord>> get(const OperationContext& ctx,

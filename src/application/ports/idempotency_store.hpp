@@ -1,10 +1,10 @@
 #pragma once
 // Port: Stripe-style idempotency keys, scoped to (tenant, user, endpoint, key) and kept at least
-// 24 hours (API.md). See application/idempotency/idempotent_requests.hpp for how a request uses
-// them; this is only their storage, on a unit of work.
+// 24 hours (API.md), on a unit of work. See application/idempotency/idempotent_requests.hpp.
 #include <array>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -38,18 +38,23 @@ struct Claim {
   std::optional<StoredResponse> response;  // for replay
 };
 
+// The answer to a claim, known once the unit of work's next round trip is back.
+class ClaimTicket {
+ public:
+  virtual ~ClaimTicket() = default;
+  // Throws std::logic_error when asked before that round trip.
+  virtual Claim result() const = 0;
+};
+
 class IdempotencyRecords {
  public:
   virtual ~IdempotencyRecords() = default;
-  // Claims the key for `lock`; a claim whose holder died is taken over once its lock passed,
-  // by a request with the same fingerprint. The claim needs no durable commit of its own (the
-  // work's synchronous commit follows it), so a unit of work that only claims commits cheaply.
-  [[nodiscard]] virtual boost::asio::awaitable<Outcome<Claim>> claim(const IdempotencyScope& scope,
-                                                                     std::chrono::seconds lock) = 0;
+  // Queued: claims the key inside this unit of work's transaction (write access), riding with
+  // its next round trip. Claimed until the transaction ends; a concurrent claim of the same key
+  // is in_flight, a key done before is replay (or mismatch for another request).
+  virtual std::shared_ptr<const ClaimTicket> claim(const IdempotencyScope& scope) = 0;
   // Queued: stores the response with the key, in the same transaction as the work.
   virtual void complete(const IdempotencyScope& scope, const StoredResponse& response) = 0;
-  // Queued: gives the key up (the request never reached its work), so a retry may run.
-  virtual void release(const IdempotencyScope& scope) = 0;
 };
 
 }  // namespace brandos::application

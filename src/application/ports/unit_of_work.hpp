@@ -71,7 +71,8 @@ class UnitOfWork {
   // Sends what is queued and commits. unavailable when the database is unreachable; the unit of
   // work is finished either way.
   [[nodiscard]] virtual boost::asio::awaitable<Outcome<void>> commit() = 0;
-  // Discards what is queued and rolls back. Never fails (a broken connection rolls back too).
+  // Discards what is queued and rolls back, and waits for it: what the transaction held is free
+  // when this returns. Never fails (a broken connection rolls back too).
   virtual boost::asio::awaitable<void> rollback() = 0;
 };
 

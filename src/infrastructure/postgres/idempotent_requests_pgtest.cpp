@@ -42,15 +42,12 @@ class IdempotentRequestsTest : public ::testing::Test {
     c.tenant = *domain::Uuid::parse(kTenant);
     return c;
   }
-  ClaimResult claim(const application::IdempotencyScope& s,
-                    std::chrono::seconds lock = std::chrono::seconds(30)) {
-    application::IdempotentRequests requests(*data_, lock);
-    auto c = run_sync(io_, requests.claim(ctx(), s));
+  // Records `r` with the key (a 4xx the work did not store): the claim's answer.
+  application::Claim record(const application::IdempotencyScope& s,
+                            application::StoredResponse r = {422, "{}"}) {
+    auto c = run_sync(io_, requests_->record(ctx(), s, r));
     EXPECT_TRUE(c);
-    return c ? c->result : ClaimResult::in_flight;
-  }
-  bool settle(const application::IdempotencyScope& s, application::StoredResponse r) {
-    return run_sync(io_, requests_->settle(ctx(), s, r)).has_value();
+    return c ? *c : application::Claim{ClaimResult::in_flight, std::nullopt};
   }
 
   const std::string kTenant = "018f0000-0000-7000-8000-00000000000a";
@@ -63,37 +60,48 @@ class IdempotentRequestsTest : public ::testing::Test {
   std::unique_ptr<application::IdempotentRequests> requests_;
 };
 
-TEST_F(IdempotentRequestsTest, ClaimReplayMismatchAndRelease) {
+TEST_F(IdempotentRequestsTest, RecordedAnswersReplayAndGuardTheirKey) {
   const auto s = scope("k1", "{\"a\":1}");
-  EXPECT_EQ(claim(s), ClaimResult::claimed);
-  EXPECT_EQ(claim(s), ClaimResult::in_flight);
-  EXPECT_EQ(claim(scope("k1", "{\"a\":2}")), ClaimResult::mismatch);
-  ASSERT_TRUE(settle(s, {201, "{\"id\":\"x\"}"}));
-  auto replay = run_sync(io_, requests_->claim(ctx(), s));
-  ASSERT_TRUE(replay);
-  EXPECT_EQ(replay->result, ClaimResult::replay);
-  EXPECT_EQ(replay->response->status, 201);
-  EXPECT_EQ(replay->response->body, "{\"id\":\"x\"}");
-
-  const auto r = scope("k2", "{}");
-  EXPECT_EQ(claim(r), ClaimResult::claimed);
-  ASSERT_TRUE(settle(r, {503, ""}));
-  EXPECT_EQ(claim(r), ClaimResult::claimed);  // released: a retry runs again
+  EXPECT_EQ(record(s, {409, "{\"type\":\"x\"}"}).result, ClaimResult::claimed);
+  const auto replay = record(s);
+  EXPECT_EQ(replay.result, ClaimResult::replay);
+  ASSERT_TRUE(replay.response);
+  EXPECT_EQ(replay.response->status, 409);
+  EXPECT_EQ(replay.response->body, "{\"type\":\"x\"}");
+  EXPECT_EQ(record(scope("k1", "{\"a\":2}")).result, ClaimResult::mismatch);
 }
 
-TEST_F(IdempotentRequestsTest, AnExpiredClaimIsTakenOverBySameRequestOnly) {
-  const auto s = scope("k3", "{\"same\":true}");
-  EXPECT_EQ(claim(s, std::chrono::seconds(1)), ClaimResult::claimed);
+// A claim lives in its transaction: while one holds the key another request is told "in flight"
+// (at once, without waiting), and a transaction that ends without completing leaves the key free.
+TEST_F(IdempotentRequestsTest, AClaimIsHeldByItsTransactionAndDiesWithIt) {
+  const auto s = scope("k2", "{}");
+  auto holder = data_->begin(ctx(), application::Access::write);
+  auto ticket = holder->idempotency().claim(s);
+  ASSERT_TRUE(run_sync(io_, holder->now()));  // the round trip that takes the claim
+  ASSERT_EQ(ticket->result().result, ClaimResult::claimed);
+  EXPECT_EQ(record(s).result, ClaimResult::in_flight);
+  run_sync(io_, holder->rollback());  // the request failed, or its process died
+  holder.reset();
+  EXPECT_EQ(record(s, {400, "{}"}).result, ClaimResult::claimed);  // free again
+  EXPECT_EQ(record(s).response->status, 400);
+}
+
+// Keys claimed under the earlier scheme (committed 'in_flight' rows) belong to nobody now.
+TEST_F(IdempotentRequestsTest, AnOldInFlightRowIsCompletedOver) {
+  const auto s = scope("k3", "{}");
   run_sql(db_.owner_conninfo,
-          "UPDATE brandos.idempotency_keys SET locked_until = now() - interval '1 second'");
-  EXPECT_EQ(claim(scope("k3", "{\"same\":false}")), ClaimResult::mismatch);
-  EXPECT_EQ(claim(s), ClaimResult::claimed);  // the holder died; the retry takes over
-  EXPECT_EQ(claim(s), ClaimResult::in_flight);
+          "INSERT INTO brandos.idempotency_keys (tenant_id, user_id, endpoint, key, fingerprint, "
+          "status, locked_until) VALUES ('" +
+              kTenant +
+              "', '018f0000-0000-7000-8000-0000000000aa', 'POST /v1/orders', 'k3', "
+              "'\\x00', 'in_flight', now() + interval '1 hour')");
+  EXPECT_EQ(record(s, {422, "{}"}).result, ClaimResult::claimed);
+  EXPECT_EQ(record(s).result, ClaimResult::replay);
 }
 
 TEST_F(IdempotentRequestsTest, KeysOlderThanADayAreReaped) {
-  EXPECT_EQ(claim(scope("old", "{}")), ClaimResult::claimed);
-  EXPECT_EQ(claim(scope("new", "{}")), ClaimResult::claimed);
+  EXPECT_EQ(record(scope("old", "{}")).result, ClaimResult::claimed);
+  EXPECT_EQ(record(scope("new", "{}")).result, ClaimResult::claimed);
   run_sql(db_.owner_conninfo,
           "UPDATE brandos.idempotency_keys SET created_at = now() - interval '25 hours' WHERE key "
           "= 'old'");

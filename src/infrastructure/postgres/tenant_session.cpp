@@ -60,6 +60,14 @@ void TenantSession::queue(Statement statement) {
   queued_.push_back(std::move(statement));
 }
 
+std::shared_ptr<std::optional<Result>> TenantSession::queue_read(Statement statement) {
+  if (access_ != Access::write) throw std::logic_error("deferred reads need a write unit of work");
+  auto slot = std::make_shared<std::optional<Result>>();
+  queued_reads_.emplace_back(queued_.size(), slot);
+  queue(std::move(statement));
+  return slot;
+}
+
 asio::awaitable<Expected<std::vector<Result>>> TenantSession::run(std::vector<Statement> batch) {
   if (finished_) co_return std::unexpected(finished_error().error());
   if (failed_)
@@ -83,8 +91,11 @@ asio::awaitable<Expected<std::vector<Result>>> TenantSession::run(std::vector<St
     sent.push_back(set_tenant());
     ++skip;
   }
+  const std::size_t first_queued = sent.size();
   for (auto& s : queued_) sent.push_back(std::move(s));
   queued_.clear();
+  auto reads = std::move(queued_reads_);
+  queued_reads_.clear();
   for (auto& s : batch) sent.push_back(std::move(s));
 
   Expected<std::vector<Result>> r;
@@ -107,6 +118,7 @@ asio::awaitable<Expected<std::vector<Result>>> TenantSession::run(std::vector<St
     co_return r;
   }
   if (opens) remember_now((*r)[with_begin ? 1 : 0]);
+  for (auto& [index, slot] : reads) *slot = std::move((*r)[first_queued + index]);
   r->erase(r->begin(), r->begin() + static_cast<std::ptrdiff_t>(skip));
   co_return r;
 }
@@ -164,13 +176,19 @@ asio::awaitable<Expected<void>> TenantSession::commit() {
   co_return Expected<void>{};
 }
 
-// Nothing to send: the pool rolls back a connection returned inside a transaction, at once and
-// with the statement budget, whatever this operation's deadline.
+// Waits for the ROLLBACK, with the statement budget whatever the operation's deadline, so what the
+// transaction held (row locks, an idempotency key's advisory lock) is free when this returns.
+// Should it fail, the connection is dropped, which ends the transaction too.
 asio::awaitable<void> TenantSession::rollback() {
   queued_.clear();
+  queued_reads_.clear();
+  if (finished_) co_return;
   finished_ = true;
+  if (conn_ && began_ && !conn_->broken()) {
+    auto r = co_await conn_->execute(Statement("ROLLBACK"), pool_.deadline());
+    if (!r) conn_->mark_broken();
+  }
   conn_ = PooledConnection();
-  co_return;
 }
 
 }  // namespace brandos::pg

@@ -13,6 +13,7 @@
 //
 // Thread-safety: none; one coroutine uses it, on the pool's executor.
 #include <boost/asio/awaitable.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,9 @@ class TenantSession {
   // Sent with the next round trip; its result is not read (its failure fails that round trip).
   // A bug in a read session, which may one day run on a replica.
   void queue(Statement statement);
+  // Queued like a write, but its result is kept: it is set when the next round trip returns (and
+  // stays empty if that round trip failed).
+  std::shared_ptr<std::optional<Result>> queue_read(Statement statement);
   // now() of the (first) transaction, RFC 3339 UTC with milliseconds.
   boost::asio::awaitable<Expected<std::string>> now();
   boost::asio::awaitable<Expected<void>> commit();
@@ -56,6 +60,8 @@ class TenantSession {
   bool failed_ = false;
   bool finished_ = false;
   std::vector<Statement> queued_;
+  // For each queued statement whose result is wanted: its index in queued_ and where it goes.
+  std::vector<std::pair<std::size_t, std::shared_ptr<std::optional<Result>>>> queued_reads_;
   std::optional<std::string> now_;
 };
 

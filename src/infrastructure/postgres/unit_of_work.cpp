@@ -1,5 +1,7 @@
 #include "infrastructure/postgres/unit_of_work.hpp"
 
+#include <stdexcept>
+
 #include "infrastructure/postgres/customer_repository.hpp"
 #include "infrastructure/postgres/failure_of.hpp"
 #include "infrastructure/postgres/idempotency_sql.hpp"
@@ -92,50 +94,58 @@ class AuditLog final : public application::AuditLog {
   application::IdGenerator& ids_;
 };
 
+class PgClaimTicket final : public application::ClaimTicket {
+ public:
+  PgClaimTicket(std::shared_ptr<std::optional<Result>> lock,
+                std::shared_ptr<std::optional<Result>> row)
+      : lock_(std::move(lock)), row_(std::move(row)) {}
+
+  application::Claim result() const override {
+    if (!*lock_ || !*row_) throw std::logic_error("claim read before its round trip");
+    application::Claim claim;
+    if (!Row(**lock_, 0).boolean("mine")) {
+      claim.result = application::ClaimResult::in_flight;  // another transaction holds the key
+      return claim;
+    }
+    const Result& rows = **row_;
+    if (rows.rows() != 1) return claim;  // new key: ours until this transaction ends
+    const Row row(rows, 0);
+    if (row.view("status") != "done") return claim;  // left by the earlier scheme: nobody's
+    if (!row.boolean("same_request")) {
+      claim.result = application::ClaimResult::mismatch;
+    } else {
+      claim.result = application::ClaimResult::replay;
+      claim.response =
+          application::StoredResponse{row.int32("response_status"), row.text("response_body")};
+    }
+    return claim;
+  }
+
+ private:
+  std::shared_ptr<std::optional<Result>> lock_;
+  std::shared_ptr<std::optional<Result>> row_;
+};
+
 class IdempotencyRecords final : public application::IdempotencyRecords {
  public:
   explicit IdempotencyRecords(TenantSession& s) : s_(s) {}
 
-  asio::awaitable<Outcome<application::Claim>> claim(const application::IdempotencyScope& s,
-                                                     std::chrono::seconds lock) override {
+  std::shared_ptr<const application::ClaimTicket> claim(
+      const application::IdempotencyScope& s) override {
     using namespace idempotency_sql;
-    const std::string fp = bytea_hex(s.fingerprint);
-    const auto secs = static_cast<std::int64_t>(lock.count());
-    std::vector<Statement> batch;
-    batch.emplace_back(kAsyncCommit);
-    batch.emplace_back(kInsert, s.tenant_id, s.user_id, s.endpoint, s.key, fp, secs);
-    batch.emplace_back(kTakeOver, s.tenant_id, s.user_id, s.endpoint, s.key, fp, secs);
-    batch.emplace_back(kRead, s.tenant_id, s.user_id, s.endpoint, s.key, fp);
-    auto r = co_await s_.run(std::move(batch));
-    if (!r) co_return std::unexpected(failure_or_throw(r.error()));
-    application::Claim claim;
-    if ((*r)[1].rows() == 1 || (*r)[2].rows() == 1) co_return claim;  // ours
-    const Result& rows = (*r)[3];
-    if (rows.rows() != 1) {
-      claim.result = application::ClaimResult::in_flight;  // released meanwhile; client retries
-      co_return claim;
-    }
-    const Row row(rows, 0);
-    if (!row.boolean("same_request")) {
-      claim.result = application::ClaimResult::mismatch;
-    } else if (row.view("status") == "done") {
-      claim.result = application::ClaimResult::replay;
-      claim.response =
-          application::StoredResponse{row.int32("response_status"), row.text("response_body")};
-    } else {
-      claim.result = application::ClaimResult::in_flight;
-    }
-    co_return claim;
+    const std::string lock_key =
+        s.tenant_id.to_string() + ":" + s.user_id.to_string() + ":" + s.endpoint + ":" + s.key;
+    auto lock = s_.queue_read(Statement(kLock, lock_key));
+    auto row = s_.queue_read(
+        Statement(kRead, s.tenant_id, s.user_id, s.endpoint, s.key, bytea_hex(s.fingerprint)));
+    return std::make_shared<PgClaimTicket>(std::move(lock), std::move(row));
   }
 
   void complete(const application::IdempotencyScope& s,
                 const application::StoredResponse& response) override {
     s_.queue(Statement(idempotency_sql::kDone, s.tenant_id, s.user_id, s.endpoint, s.key,
-                       static_cast<std::int32_t>(response.status), response.body));
-  }
-
-  void release(const application::IdempotencyScope& s) override {
-    s_.queue(Statement(idempotency_sql::kRelease, s.tenant_id, s.user_id, s.endpoint, s.key));
+                       bytea_hex(s.fingerprint), static_cast<std::int32_t>(response.status),
+                       response.body));
   }
 
  private:
