@@ -8,7 +8,7 @@ SELECT :tenant::text || chr(58) || :user::text || chr(58) || 'POST /v1/orders' |
 BEGIN;
 SELECT set_config('app.tenant_id', :tenant, true), to_char(now() AT TIME ZONE 'UTC', replace('YYYY-MM-DD"T"HH24#MI#SS.MS"Z"', '#', chr(58))) AS now;
 SELECT pg_try_advisory_xact_lock(hashtextextended(:lockkey, 0)) AS mine;
-SELECT status, fingerprint = '\x00'::bytea AS same_request, response_status, response_body FROM brandos.idempotency_keys WHERE tenant_id = :tenant AND user_id = :user AND endpoint = 'POST /v1/orders' AND key = :okey;
+SELECT status, fingerprint = '\x00'::bytea AS same_request, response_status, response_body, locked_until > now() AS held FROM brandos.idempotency_keys WHERE tenant_id = :tenant AND user_id = :user AND endpoint = 'POST /v1/orders' AND key = :okey;
 SELECT id, sku, name, price, currency, stock FROM brandos.products WHERE tenant_id = :tenant AND id = ANY(:pids::uuid[]) AND deleted_at IS NULL ORDER BY id FOR UPDATE;
 UPDATE brandos.products p SET stock = p.stock - r.quantity, updated_at = now() FROM unnest(:pids::uuid[], '{1,1,1}'::bigint[]) AS r(id, quantity) WHERE p.tenant_id = :tenant AND p.id = r.id;
 INSERT INTO brandos.orders (id, tenant_id, status, customer_id, total, currency, created_by) VALUES (:oid, :tenant, 'pending_payment', NULL, 3000, 'EUR', :user);

@@ -12,7 +12,10 @@ asio::awaitable<Outcome<Claim>> IdempotentRequests::record(const OperationContex
   auto opened = co_await uow->now();  // the round trip that answers the claim
   if (!opened) co_return std::unexpected(opened.error());
   const Claim claim = ticket->result();
-  if (claim.result != ClaimResult::claimed) co_return claim;  // rolled back with the unit of work
+  if (claim.result != ClaimResult::claimed) {
+    co_await uow->rollback();  // the key's lock goes now, not when the pool gets to it
+    co_return claim;
+  }
   uow->idempotency().complete(scope, response);
   auto done = co_await uow->commit();
   if (!done) co_return std::unexpected(done.error());

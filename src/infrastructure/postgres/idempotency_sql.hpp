@@ -1,8 +1,9 @@
 #pragma once
 // The SQL of IdempotencyRecords (a header, so bench/order_create.sql can be checked against it).
 // A key is claimed inside the transaction of the work it guards: a transaction-scoped advisory
-// lock on the key says "in flight" (a second request does not wait for it: 409), the key's row,
-// if any, says whether it was done before, and the work's own commit stores the response. A
+// lock on the key says "in flight" (a second request does not wait for the lock itself: 409; it
+// may still wait for rows the first holds, e.g. an order's products, before answering), the key's
+// row, if any, says whether it was done before, and the work's own commit stores the response. A
 // claim therefore never outlives the transaction, connection or process that held it.
 #include "infrastructure/postgres/query.hpp"
 
@@ -13,11 +14,13 @@ namespace brandos::pg::idempotency_sql {
 inline constexpr Query kLock{"idempotency.lock", R"sql(
 SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS mine)sql"};
 inline constexpr Query kRead{"idempotency.read", R"sql(
-SELECT status, fingerprint = $5::bytea AS same_request, response_status, response_body
+SELECT status, fingerprint = $5::bytea AS same_request, response_status, response_body,
+       locked_until > now() AS held
 FROM brandos.idempotency_keys
 WHERE tenant_id = $1 AND user_id = $2 AND endpoint = $3 AND key = $4)sql"};
-// Rows still 'in_flight' were left by the earlier scheme (claims committed on their own): they
-// belong to nobody now and are completed over.
+// Rows still 'in_flight' were left by the earlier scheme (claims committed on their own, with a
+// lock period): while that period runs they count as in flight, after it they are completed over
+// by the same request only.
 inline constexpr Query kDone{"idempotency.complete", R"sql(
 INSERT INTO brandos.idempotency_keys (tenant_id, user_id, endpoint, key, fingerprint, status,
                                       locked_until, response_status, response_body)

@@ -86,17 +86,40 @@ TEST_F(IdempotentRequestsTest, AClaimIsHeldByItsTransactionAndDiesWithIt) {
   EXPECT_EQ(record(s).response->status, 400);
 }
 
-// Keys claimed under the earlier scheme (committed 'in_flight' rows) belong to nobody now.
-TEST_F(IdempotentRequestsTest, AnOldInFlightRowIsCompletedOver) {
-  const auto s = scope("k3", "{}");
-  run_sql(db_.owner_conninfo,
-          "INSERT INTO brandos.idempotency_keys (tenant_id, user_id, endpoint, key, fingerprint, "
-          "status, locked_until) VALUES ('" +
-              kTenant +
-              "', '018f0000-0000-7000-8000-0000000000aa', 'POST /v1/orders', 'k3', "
-              "'\\x00', 'in_flight', now() + interval '1 hour')");
-  EXPECT_EQ(record(s, {422, "{}"}).result, ClaimResult::claimed);
-  EXPECT_EQ(record(s).result, ClaimResult::replay);
+// Keys claimed under the earlier scheme (committed 'in_flight' rows with a lock period): in flight
+// while the period runs (an old node may still be working on it), then the same request's to
+// complete.
+TEST_F(IdempotentRequestsTest, AnOldInFlightRowIsInFlightUntilItsLockPasses) {
+  auto old_claim = [&](const std::string& key, const std::string& until) {
+    run_sql(db_.owner_conninfo,
+            "INSERT INTO brandos.idempotency_keys (tenant_id, user_id, endpoint, key, fingerprint, "
+            "status, locked_until) VALUES ('" +
+                kTenant + "', '018f0000-0000-7000-8000-0000000000aa', 'POST /v1/orders', '" + key +
+                "', '\\x" + std::string(64, '0') + "', 'in_flight', " + until + ")");
+  };
+  old_claim("held", "now() + interval '1 hour'");
+  old_claim("expired", "now() - interval '1 second'");
+  // The rows' fingerprint is 32 zero bytes: a request with another body is a mismatch.
+  EXPECT_EQ(record(scope("expired", "{}")).result, ClaimResult::mismatch);
+  application::IdempotencyScope same = scope("held", "{}");
+  same.fingerprint.fill(0);
+  EXPECT_EQ(record(same).result, ClaimResult::in_flight);
+  same.key = "expired";
+  EXPECT_EQ(record(same, {422, "{}"}).result, ClaimResult::claimed);
+  EXPECT_EQ(record(same).result, ClaimResult::replay);
+}
+
+// A done key replays even while another request holds its lock (two retries at once after a
+// success both get the stored answer, never "still running").
+TEST_F(IdempotentRequestsTest, ADoneKeyReplaysWhoeverHoldsItsLock) {
+  const auto s = scope("k4", "{}");
+  ASSERT_EQ(record(s, {404, "{}"}).result, ClaimResult::claimed);
+  auto holder = data_->begin(ctx(), application::Access::write);
+  auto ticket = holder->idempotency().claim(s);
+  ASSERT_TRUE(run_sync(io_, holder->now()));
+  EXPECT_EQ(ticket->result().result, ClaimResult::replay);
+  EXPECT_EQ(record(s).result, ClaimResult::replay);  // while the holder's lock is still taken
+  run_sync(io_, holder->rollback());
 }
 
 TEST_F(IdempotentRequestsTest, KeysOlderThanADayAreReaped) {

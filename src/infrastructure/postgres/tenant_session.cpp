@@ -63,8 +63,9 @@ void TenantSession::queue(Statement statement) {
 std::shared_ptr<std::optional<Result>> TenantSession::queue_read(Statement statement) {
   if (access_ != Access::write) throw std::logic_error("deferred reads need a write unit of work");
   auto slot = std::make_shared<std::optional<Result>>();
-  queued_reads_.emplace_back(queued_.size(), slot);
+  const std::size_t index = queued_.size();
   queue(std::move(statement));
+  queued_reads_.emplace_back(index, slot);
   return slot;
 }
 

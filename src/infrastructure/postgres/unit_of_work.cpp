@@ -103,22 +103,29 @@ class PgClaimTicket final : public application::ClaimTicket {
   application::Claim result() const override {
     if (!*lock_ || !*row_) throw std::logic_error("claim read before its round trip");
     application::Claim claim;
-    if (!Row(**lock_, 0).boolean("mine")) {
-      claim.result = application::ClaimResult::in_flight;  // another transaction holds the key
-      return claim;
-    }
     const Result& rows = **row_;
-    if (rows.rows() != 1) return claim;  // new key: ours until this transaction ends
-    const Row row(rows, 0);
-    if (row.view("status") != "done") return claim;  // left by the earlier scheme: nobody's
-    if (!row.boolean("same_request")) {
-      claim.result = application::ClaimResult::mismatch;
-    } else {
-      claim.result = application::ClaimResult::replay;
-      claim.response =
-          application::StoredResponse{row.int32("response_status"), row.text("response_body")};
+    const bool mine = Row(**lock_, 0).boolean("mine");
+    if (rows.rows() == 1) {
+      const Row row(rows, 0);
+      // A done key answers the same whoever holds the lock now: done rows never change.
+      if (!row.boolean("same_request")) {
+        claim.result = application::ClaimResult::mismatch;
+        return claim;
+      }
+      if (row.view("status") == "done") {
+        claim.result = application::ClaimResult::replay;
+        claim.response =
+            application::StoredResponse{row.int32("response_status"), row.text("response_body")};
+        return claim;
+      }
+      // Left 'in_flight' by the earlier scheme: in flight while its lock period runs.
+      if (row.boolean("held")) {
+        claim.result = application::ClaimResult::in_flight;
+        return claim;
+      }
     }
-    return claim;
+    if (!mine) claim.result = application::ClaimResult::in_flight;  // another transaction has it
+    return claim;  // a new key (or an expired old claim of this request): ours until we end
   }
 
  private:
