@@ -88,9 +88,10 @@ TEST_F(OrdersTest, PlacingReservesStockAndWritesHistoryAndOutbox) {
   // Round trips are timed by the names of their statements.
   auto metrics = http_request(server_->admin_port(), "GET", "/metrics");
   ASSERT_TRUE(metrics);
-  for (const char* series :
-       {R"(db_statements_duration_seconds_count{statements="tenant.set,orders.get"})",
-        R"(db_statements_duration_seconds_count{statements="tenant.set,idempotency.lock,idempotency.read,products.lock_for_order"})"})
+  for (
+      const char* series :
+      {R"(db_statements_duration_seconds_count{statements="tenant.set,orders.get"})",
+       R"(db_statements_duration_seconds_count{statements="tenant.set,idempotency.lock,idempotency.read,products.lock_for_order"})"})
     EXPECT_NE(metrics->body.find(series), std::string::npos) << series;
 }
 
