@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/cpu.sh
-work=$(mktemp -d /tmp/brandos-exp.XXXXXX); chmod 755 "$work"
+work=$(mktemp -d /tmp/brandos-breakdown.XXXXXX); chmod 755 "$work"
 build/brandos serve --data-dir "$work/data" --listen 127.0.0.1:18090 --admin-listen 127.0.0.1:19490 --threads 2 >"$work/log" 2>&1 &
 pid=$!
 trap 'kill -TERM $pid; wait $pid; rm -rf $work' EXIT

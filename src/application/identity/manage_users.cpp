@@ -13,41 +13,45 @@ namespace {
 const char* kEscalation = "You may only manage roles below your own.";
 }
 
-AuditEntry ManageUsers::escalation_denied(const OperationContext& ctx, const std::string& target_id,
-                                          const std::string& attempted_role) const {
+namespace {
+
+// A denial as the audit log records it: who tried, on whom, with which role, and what was missing
+// (`what` is "attempted_role" or "permission").
+AuditEntry denial(const OperationContext& ctx, const char* action, const std::string& target_id,
+                  const char* what, const std::string& value) {
   const Principal& actor = ctx.actor();
-  return AuditEntry{"security.role_escalation_denied",
+  return AuditEntry{action,
                     actor.user_id,
                     "user",
                     target_id,
                     ctx.origin(),
                     "denied",
-                    R"({"actor_role":")" + std::string(domain::to_string(actor.role)) +
-                        R"(","attempted_role":")" + attempted_role + R"("})"};
+                    R"({"actor_role":")" + std::string(domain::to_string(actor.role)) + R"(",")" +
+                        what + R"(":")" + value + R"("})"};
 }
 
-asio::awaitable<Failure> ManageUsers::deny(UnitOfWork& uow, const AuditEntry& entry) const {
+}  // namespace
+
+AuditEntry ManageUsers::escalation_denied(const OperationContext& ctx, const std::string& target_id,
+                                          const std::string& attempted_role) const {
+  return denial(ctx, "security.role_escalation_denied", target_id, "attempted_role",
+                attempted_role);
+}
+
+asio::awaitable<Failure> ManageUsers::deny(UnitOfWork& uow, const AuditEntry& entry,
+                                           Failure answer) const {
   uow.audit().append(entry);
   auto done = co_await uow.commit();
   if (!done) co_return done.error();
-  co_return entry.action == "security.role_escalation_denied" ? failures::forbidden(kEscalation)
-                                                              : failures::forbidden();
+  co_return answer;
 }
 
 asio::awaitable<Failure> ManageUsers::deny_permission(const OperationContext& ctx,
                                                       const char* needed,
                                                       const std::string& target_id) const {
-  const Principal& actor = ctx.actor();
-  const AuditEntry e{"security.permission_denied",
-                     actor.user_id,
-                     "user",
-                     target_id,
-                     ctx.origin(),
-                     "denied",
-                     R"({"actor_role":")" + std::string(domain::to_string(actor.role)) +
-                         R"(","permission":")" + needed + R"("})"};
+  const AuditEntry e = denial(ctx, "security.permission_denied", target_id, "permission", needed);
   auto uow = deps_.data.begin(ctx, Access::write_per_round_trip);
-  co_return co_await deny(*uow, e);
+  co_return co_await deny(*uow, e, failures::forbidden());
 }
 
 asio::awaitable<Outcome<UserRecord>> ManageUsers::create(const OperationContext& ctx,
@@ -76,7 +80,8 @@ asio::awaitable<Outcome<UserRecord>> ManageUsers::create(const OperationContext&
   if (!issues.empty()) co_return std::unexpected(failures::validation(std::move(issues)));
   if (!domain::may_manage_role(actor.role, *role)) {
     auto uow = deps_.data.begin(ctx, Access::write_per_round_trip);
-    Failure denied = co_await deny(*uow, escalation_denied(ctx, "", c.role));
+    Failure denied =
+        co_await deny(*uow, escalation_denied(ctx, "", c.role), failures::forbidden(kEscalation));
     co_return std::unexpected(std::move(denied));
   }
 
@@ -161,7 +166,8 @@ asio::awaitable<Outcome<UserRecord>> ManageUsers::update(const OperationContext&
       (new_role && !domain::may_manage_role(actor.role, *new_role))) {
     Failure denied = co_await deny(
         *uow,
-        escalation_denied(ctx, id.to_string(), patch.role.value_or(domain::to_string(user.role))));
+        escalation_denied(ctx, id.to_string(), patch.role.value_or(domain::to_string(user.role))),
+        failures::forbidden(kEscalation));
     co_return std::unexpected(std::move(denied));
   }
   auto now = co_await uow->now();
@@ -204,7 +210,8 @@ asio::awaitable<Outcome<void>> ManageUsers::remove(const OperationContext& ctx,
   if (!*target) co_return std::unexpected(failures::not_found());
   if (!domain::may_manage_role(actor.role, (*target)->role)) {
     Failure denied = co_await deny(
-        *uow, escalation_denied(ctx, id.to_string(), domain::to_string((*target)->role)));
+        *uow, escalation_denied(ctx, id.to_string(), domain::to_string((*target)->role)),
+        failures::forbidden(kEscalation));
     co_return std::unexpected(std::move(denied));
   }
   uow->users().remove(id);

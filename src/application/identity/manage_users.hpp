@@ -47,8 +47,9 @@ class ManageUsers {
   // Writes security.permission_denied; returns the 403 (or why it could not be written).
   boost::asio::awaitable<Failure> deny_permission(const OperationContext& ctx, const char* needed,
                                                   const std::string& target_id) const;
-  // Writes the entry with nothing else in `uow`; returns the 403 (or why it could not).
-  boost::asio::awaitable<Failure> deny(UnitOfWork& uow, const AuditEntry& entry) const;
+  // Writes the entry with nothing else in `uow`; returns `answer` (or why it could not write).
+  boost::asio::awaitable<Failure> deny(UnitOfWork& uow, const AuditEntry& entry,
+                                       Failure answer) const;
 
   const IdentityDependencies& deps_;
 };

@@ -98,17 +98,9 @@ asio::awaitable<Expected<PooledConnection>> Pool::acquire() {
         set_open(-1);
         continue;
       }
+      // Never inside a transaction: release() rolled it back before it came back here.
       stats_.busy.fetch_add(1, std::memory_order_relaxed);
-      PooledConnection handle(this, std::move(c));
-      if (handle->in_transaction()) {
-        // Returned mid-transaction (its owner gave up or failed): roll back before reuse.
-        auto r = co_await handle->execute(Statement("ROLLBACK"), deadline);
-        if (!r) {
-          handle->mark_broken();  // the handle's release drops it
-          continue;
-        }
-      }
-      co_return handle;
+      co_return PooledConnection(this, std::move(c));
     }
     if (open_ < options_.max_size) co_return co_await open_new();
 
