@@ -11,6 +11,14 @@ namespace brandos::app {
 using observability::log_info;
 using observability::log_warn;
 
+namespace {
+// Lets the per-statement histograms be found by string_view (heterogeneous lookup).
+struct LabelHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+}  // namespace
+
 DatabaseTarget prepare_database(const Config& config) {
   DatabaseTarget t;
   if (config.database_url.empty()) {
@@ -78,14 +86,14 @@ void DatabaseModule::start() {
     // Each round trip is also timed by the names of its statements ("tenant.set,orders.get"):
     // a bounded set, since every batch is code. One histogram per name set, found without the
     // registry's lock after its first use: the map belongs to this pool's thread.
-    auto by_statements =
-        std::make_shared<std::unordered_map<std::string, observability::Histogram*>>();
+    auto by_statements = std::make_shared<
+        std::unordered_map<std::string, observability::Histogram*, LabelHash, std::equal_to<>>>();
     po.connection.on_round_trip = [&query_seconds, &query_errors, &registry = registry_,
                                    by_statements](double s, bool ok, std::string_view label) {
       query_seconds.observe(s);
       if (!ok) query_errors.inc();
       if (label.empty()) return;
-      auto it = by_statements->find(std::string(label));
+      auto it = by_statements->find(label);  // no allocation on the hot path
       if (it == by_statements->end())
         it = by_statements
                  ->emplace(std::string(label),
