@@ -46,6 +46,7 @@ struct Config {
   int login_attempts_per_minute_per_ip = 60;
   int sign_ups_per_hour_per_ip = 10;
   int unpaid_order_timeout_s = 30 * 60;  // unpaid orders are cancelled after this
+  int order_batch_max = 32;  // orders of one tenant placed in one transaction at most (1 = off)
   int job_interval_s = 30;
   // How long a node may serve a caller's role and names without re-reading them; changes evict
   // them at once (docs/runbook.md). 0 re-reads on every request.

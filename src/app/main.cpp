@@ -151,6 +151,10 @@ int main(int argc, char** argv) {
   add("unpaid_order_timeout_s", config.unpaid_order_timeout_s,
       "Seconds after which unpaid orders are cancelled and their stock released")
       ->check(CLI::Range(1, 365 * 24 * 3600));
+  add("order_batch_max", config.order_batch_max,
+      "Concurrent orders of one tenant placed together in one transaction, at most (1 = each "
+      "alone)")
+      ->check(CLI::Range(1, 1000));
   add("job_interval_s", config.job_interval_s, "Seconds between runs of the maintenance jobs")
       ->check(CLI::Range(1, 3600));
   add("principal_cache_ttl_ms", config.principal_cache_ttl_ms,

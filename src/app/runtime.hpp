@@ -28,6 +28,7 @@ class Runtime {
 
   int threads() const { return static_cast<int>(io_.size()); }
   boost::asio::io_context& io(int thread) { return *io_.at(static_cast<std::size_t>(thread)); }
+  observability::Registry& registry() { return registry_; }
 
   // Runs `work` on thread `thread`. An exception it ends with is a bug: logged as task_failed
   // and counted in brandos_task_failures_total{task}.

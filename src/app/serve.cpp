@@ -58,7 +58,7 @@ int serve(const Config& config) {
   DatabaseModule database(config, runtime, registry, ids);
   IdentityModule identity(config, runtime, database, ids);
   CatalogModule catalog(runtime, database, documents, ids);
-  OrderingModule ordering(runtime, database, documents, ids);
+  OrderingModule ordering(config, runtime, database, documents, ids);
   CustomersModule customers(config, runtime, database, documents, ids);
   JobsModule jobs(config, runtime, database, ordering);
   HttpModule http(config, runtime, database, identity, {&customers, &ordering, &identity, &catalog},

@@ -1,5 +1,7 @@
 #include "support/server_process.hpp"
 
+#include <algorithm>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -143,7 +145,16 @@ void launch_api_server(ServerProcess& server, const TestDatabase& db,
                                    "1000000",
                                    "--access-log",
                                    "false"};
-  args.insert(args.end(), extra.begin(), extra.end());
+  // A flag given in `extra` replaces the default above.
+  for (std::size_t i = 0; i < extra.size(); ++i) {
+    auto it = std::find(args.begin(), args.end(), extra[i]);
+    if (extra[i].starts_with("--") && it != args.end() && it + 1 != args.end() &&
+        i + 1 < extra.size()) {
+      *(it + 1) = extra[++i];
+      continue;
+    }
+    args.push_back(extra[i]);
+  }
   server.launch(args);
   if (!server.wait_listening()) throw std::runtime_error("brandos did not start:\n" + server.log());
 }

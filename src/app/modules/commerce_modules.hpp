@@ -12,6 +12,7 @@
 #include "application/ordering/expire_unpaid_orders.hpp"
 #include "infrastructure/crypto/personal_data_cipher.hpp"
 #include "infrastructure/crypto/request_fingerprints.hpp"
+#include "infrastructure/observability/order_batch_metrics.hpp"
 
 namespace brandos::app {
 
@@ -34,9 +35,9 @@ class CatalogModule final : public Module, public RouteSource {
 
 class OrderingModule final : public Module, public RouteSource {
  public:
-  OrderingModule(Runtime& runtime, DatabaseModule& database,
+  OrderingModule(const Config& config, Runtime& runtime, DatabaseModule& database,
                  const application::ResourceDocuments& documents, application::IdGenerator& ids)
-      : runtime_(runtime), database_(database), documents_(documents), ids_(ids) {}
+      : config_(config), runtime_(runtime), database_(database), documents_(documents), ids_(ids) {}
   std::string_view name() const override { return "ordering"; }
   void start() override;
   void add_routes(int thread, api::Router& router) override;
@@ -51,6 +52,8 @@ class OrderingModule final : public Module, public RouteSource {
     std::unique_ptr<application::IdempotentRequests> idempotency;
     std::unique_ptr<api::OrderingApi> api;
   };
+  std::unique_ptr<observability::PrometheusOrderBatchMetrics> batch_metrics_;
+  const Config& config_;
   Runtime& runtime_;
   DatabaseModule& database_;
   const application::ResourceDocuments& documents_;

@@ -1,5 +1,8 @@
 #include "application/ordering/manage_orders.hpp"
 
+#include <algorithm>
+#include <map>
+
 #include "domain/identity/role.hpp"
 #include "domain/ordering/placement.hpp"
 
@@ -56,6 +59,15 @@ std::optional<Failure> lacks(const OperationContext& ctx, Permission p) {
 
 }  // namespace
 
+ManageOrders::ManageOrders(TenantData& data, const ResourceDocuments& documents, IdGenerator& ids,
+                           int batch_orders, OrderBatchMetrics* batch_metrics)
+    : data_(data), documents_(documents), ids_(ids) {
+  if (batch_orders > 1)
+    batches_ = std::make_unique<OrderBatches>(
+        batch_orders, [this](std::vector<PendingOrder*>& batch) { return place_batch(batch); },
+        batch_metrics);
+}
+
 asio::awaitable<Outcome<PlaceResult>> ManageOrders::place(const OperationContext& ctx,
                                                           PlaceOrderCommand c,
                                                           const IdempotencyScope* key) const {
@@ -65,63 +77,148 @@ asio::awaitable<Outcome<PlaceResult>> ManageOrders::place(const OperationContext
     issues.push_back({field, message});
   if (!issues.empty()) co_return std::unexpected(failures::validation(std::move(issues)));
 
-  // Round trip 1: claim the key, lock the products and check the customer. Round trip 2:
-  // everything else, and COMMIT.
-  auto uow = data_.begin(ctx, Access::write);
-  std::vector<domain::Uuid> product_ids;
-  for (const auto& i : c.items) product_ids.push_back(i.product_id);
-  auto ticket = key ? uow->idempotency().claim(*key) : nullptr;
-  auto inputs = co_await uow->orders().lock_for_placement(product_ids, c.customer_id);
-  if (!inputs) co_return std::unexpected(inputs.error());
-  if (ticket) {
-    const Claim claim = ticket->result();
-    if (claim.result != ClaimResult::claimed) {
-      co_await uow->rollback();
-      co_return PlaceResult{std::nullopt, claim};
+  PendingOrder order{&ctx, std::move(c), key, std::nullopt, nullptr};
+  if (batches_) co_return co_await batches_->place(order);
+  std::vector<PendingOrder*> alone{&order};
+  co_await place_batch(alone);
+  if (order.error) std::rethrow_exception(order.error);
+  co_return std::move(*order.result);
+}
+
+asio::awaitable<void> ManageOrders::place_batch(std::vector<PendingOrder*>& batch) const {
+  std::optional<Outcome<void>> together;
+  std::exception_ptr thrown;
+  try {
+    together.emplace(co_await place_together(batch));
+  } catch (...) {
+    thrown = std::current_exception();
+  }
+  if (together && *together) co_return;
+  const bool down = together && together->error().code == FailureCode::unavailable;
+  if (batch.size() == 1 || down) {
+    for (PendingOrder* o : batch) {
+      if (thrown)
+        o->error = thrown;
+      else
+        o->result.emplace(std::unexpected(together->error()));
     }
+    co_return;
   }
-  const domain::Placement decision =
-      domain::place_order(c.items, inputs->products, inputs->customer_known);
-  // Refused: the transaction ends now, so the key's claim is free for the answer to be recorded.
-  if (!std::holds_alternative<domain::PricedOrder>(decision)) co_await uow->rollback();
+  // A constraint or a bug in one order failed the shared transaction: each goes again alone.
+  for (PendingOrder* o : batch) {
+    std::vector<PendingOrder*> alone{o};
+    co_await place_batch(alone);
+  }
+}
+
+namespace {
+
+Failure refusal(const domain::Placement& decision) {
   if (const auto* rejected = std::get_if<domain::OrderRejected>(&decision)) {
+    std::vector<FieldIssue> issues;
     for (const auto& [field, message] : rejected->issues) issues.push_back({field, message});
-    co_return std::unexpected(failures::validation(std::move(issues)));
+    return failures::validation(std::move(issues));
   }
-  if (const auto* out = std::get_if<domain::OutOfStock>(&decision))
-    co_return std::unexpected(failures::conflict(
-        "insufficient-stock", "Not enough stock for product " + out->product_id.to_string() + " (" +
-                                  out->sku + "): " + std::to_string(out->left) + " left, " +
-                                  std::to_string(out->ordered) + " ordered."));
-  const auto& priced = std::get<domain::PricedOrder>(decision);
+  const auto& out = std::get<domain::OutOfStock>(decision);
+  return failures::conflict("insufficient-stock", "Not enough stock for product " +
+                                                      out.product_id.to_string() + " (" + out.sku +
+                                                      "): " + std::to_string(out.left) + " left, " +
+                                                      std::to_string(out.ordered) + " ordered.");
+}
+
+template <class T>
+void sort_unique(std::vector<T>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+}  // namespace
+
+asio::awaitable<Outcome<void>> ManageOrders::place_together(
+    std::vector<PendingOrder*>& batch) const {
+  // The batch's transaction ends no later than its earliest order's deadline.
+  OperationContext shared = *batch.front()->ctx;
+  for (const PendingOrder* o : batch) shared.deadline = std::min(shared.deadline, o->ctx->deadline);
+
+  // Round trip 1: claim every key, lock every product named (in id order, once) and check the
+  // customers. Round trip 2: everything else, and COMMIT.
+  auto uow = data_.begin(shared, Access::write);
+  std::vector<std::shared_ptr<const ClaimTicket>> tickets;
+  std::vector<domain::Uuid> product_ids, customer_ids;
+  for (const PendingOrder* o : batch) {
+    tickets.push_back(o->key ? uow->idempotency().claim(*o->key) : nullptr);
+    for (const auto& i : o->command.items) product_ids.push_back(i.product_id);
+    if (o->command.customer_id) customer_ids.push_back(*o->command.customer_id);
+  }
+  sort_unique(product_ids);
+  sort_unique(customer_ids);
+  auto inputs = co_await uow->orders().lock_for_placement(product_ids, customer_ids);
+  if (!inputs) co_return std::unexpected(inputs.error());
   auto now = co_await uow->now();
   if (!now) co_return std::unexpected(now.error());
 
-  PlacedOrder placed;
-  OrderRecord& o = placed.order;
-  o.id = ids_.new_id();
-  o.status = domain::to_string(domain::OrderStatus::pending_payment);
-  o.customer_id = c.customer_id;
-  o.total = priced.total;
-  o.currency = priced.currency;
-  o.created_at = o.updated_at = *now;
-  std::vector<StockChange> reserved;
-  for (const auto& l : priced.lines) {
-    o.items.push_back({l.product_id, l.sku, l.name, l.quantity, l.unit_price, l.line_total});
-    reserved.push_back({l.product_id, l.quantity});
-  }
-  placed.document = documents_.order(o);
+  // Each order is decided against the stock its predecessors in the batch left.
+  std::vector<domain::StockedProduct>& stock = inputs->products;
+  std::map<domain::Uuid, std::int64_t> reserved;
+  std::vector<Outcome<PlaceResult>> answers;
+  for (std::size_t k = 0; k < batch.size(); ++k) {
+    const PendingOrder& pending = *batch[k];
+    if (tickets[k]) {
+      const Claim claim = tickets[k]->result();
+      if (claim.result != ClaimResult::claimed) {
+        answers.emplace_back(PlaceResult{std::nullopt, claim});
+        continue;
+      }
+    }
+    const bool customer_known =
+        !pending.command.customer_id ||
+        std::binary_search(inputs->live_customers.begin(), inputs->live_customers.end(),
+                           *pending.command.customer_id);
+    const domain::Placement decision =
+        domain::place_order(pending.command.items, stock, customer_known);
+    if (!std::holds_alternative<domain::PricedOrder>(decision)) {
+      answers.emplace_back(std::unexpected(refusal(decision)));
+      continue;
+    }
+    const auto& priced = std::get<domain::PricedOrder>(decision);
+    PlacedOrder placed;
+    OrderRecord& o = placed.order;
+    o.id = ids_.new_id();
+    o.status = domain::to_string(domain::OrderStatus::pending_payment);
+    o.customer_id = pending.command.customer_id;
+    o.total = priced.total;
+    o.currency = priced.currency;
+    o.created_at = o.updated_at = *now;
+    for (const auto& l : priced.lines) {
+      o.items.push_back({l.product_id, l.sku, l.name, l.quantity, l.unit_price, l.line_total});
+      reserved[l.product_id] += l.quantity;
+      for (auto& p : stock)
+        if (p.id == l.product_id) p.stock -= l.quantity;
+    }
+    placed.document = documents_.order(o);
 
-  const Principal& actor = ctx.actor();
-  uow->products().reserve(reserved);
-  uow->orders().add(o, actor.user_id);
-  uow->orders().add_history(o.id, {ids_.new_id(), "order.created", *now, actor.user_id.to_string(),
-                                   documents_.order_placed(o)});
-  uow->outbox().add({ids_.new_id(), "order.created", "order", o.id, o.version, placed.document});
-  if (key) uow->idempotency().complete(*key, {201, placed.document});
-  auto done = co_await uow->commit();
-  if (!done) co_return std::unexpected(done.error());
-  co_return PlaceResult{std::move(placed), std::nullopt};
+    const Principal& actor = pending.ctx->actor();
+    uow->orders().add(o, actor.user_id);
+    uow->orders().add_history(o.id, {ids_.new_id(), "order.created", *now,
+                                     actor.user_id.to_string(), documents_.order_placed(o)});
+    uow->outbox().add({ids_.new_id(), "order.created", "order", o.id, o.version, placed.document});
+    if (pending.key) uow->idempotency().complete(*pending.key, {201, placed.document});
+    answers.emplace_back(PlaceResult{std::move(placed), std::nullopt});
+  }
+
+  if (reserved.empty()) {
+    // Nothing placed: the transaction ends now, so the keys' claims are free for the refusals to
+    // be recorded.
+    co_await uow->rollback();
+  } else {
+    std::vector<StockChange> changes;
+    for (const auto& [product, quantity] : reserved) changes.push_back({product, quantity});
+    uow->products().reserve(changes);
+    auto done = co_await uow->commit();
+    if (!done) co_return std::unexpected(done.error());
+  }
+  for (std::size_t k = 0; k < batch.size(); ++k) batch[k]->result.emplace(std::move(answers[k]));
+  co_return Outcome<void>{};
 }
 
 asio::awaitable<Outcome<OrderRecord>> ManageOrders::get(const OperationContext& ctx,

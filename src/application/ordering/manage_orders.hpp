@@ -3,41 +3,29 @@
 // and fulfill transitions (staff+), and the expiry of unpaid orders (the job runner, as no user).
 // Each change is one unit of work: the order, its stock, its history entry, its outbox event and
 // (when placed with an idempotency key) the key's stored response commit together.
+#include <memory>
+
 #include "application/identity/principal.hpp"
 #include "application/operation_context.hpp"
+#include "application/ordering/order_batches.hpp"
+#include "application/ordering/placement_request.hpp"
 #include "application/ports/id_generator.hpp"
 #include "application/ports/resource_documents.hpp"
 #include "application/ports/unit_of_work.hpp"
 
 namespace brandos::application {
 
-struct PlaceOrderCommand {
-  std::optional<domain::Uuid> customer_id;
-  std::vector<domain::OrderItemRequest> items;
-};
-
-// The order as placed and its document, rendered once: the response body, the event's data and
-// the idempotency key's stored response are these same bytes.
-struct PlacedOrder {
-  OrderRecord order;
-  std::string document;
-};
-
-// Placing with an idempotency key: the order, or — when the key was not ours to claim — the
-// claim's answer (replay, in flight, mismatch), and nothing was done.
-struct PlaceResult {
-  std::optional<PlacedOrder> placed;
-  std::optional<Claim> not_claimed;
-};
-
 class ManageOrders {
  public:
-  ManageOrders(TenantData& data, const ResourceDocuments& documents, IdGenerator& ids)
-      : data_(data), documents_(documents), ids_(ids) {}
+  // `batch_orders` > 1: concurrent orders of one tenant are placed together, up to that many per
+  // transaction (order_batches.hpp); 1 places each order in a transaction of its own.
+  ManageOrders(TenantData& data, const ResourceDocuments& documents, IdGenerator& ids,
+               int batch_orders = 1, OrderBatchMetrics* batch_metrics = nullptr);
 
   // With `key`, the key is claimed in the order's own transaction (with its first round trip) and
   // completed there with the 201 response. A failure stores nothing with the key (the caller
-  // records 4xx answers through IdempotentRequests::record).
+  // records 4xx answers through IdempotentRequests::record). With batching on, the transaction
+  // may be shared with other orders of the tenant; the answer is this order's alone.
   boost::asio::awaitable<Outcome<PlaceResult>> place(const OperationContext& ctx,
                                                      PlaceOrderCommand c,
                                                      const IdempotencyScope* key) const;
@@ -64,9 +52,18 @@ class ManageOrders {
       std::string actor, std::string reason,
       std::optional<domain::OrderStatus> only_from = std::nullopt) const;
 
+  // Places each order of `batch` on its own terms, together when it can: sets every order's
+  // result (or error). When the shared transaction fails for a reason other than the database
+  // being unavailable, each order goes again alone, so one order's fault never fails another.
+  boost::asio::awaitable<void> place_batch(std::vector<PendingOrder*>& batch) const;
+  // One transaction for all of `batch`: sets each order's result when it commits (or rolls back
+  // with nothing to write); on failure sets nothing and returns why.
+  boost::asio::awaitable<Outcome<void>> place_together(std::vector<PendingOrder*>& batch) const;
+
   TenantData& data_;
   const ResourceDocuments& documents_;
   IdGenerator& ids_;
+  std::unique_ptr<OrderBatches> batches_;  // null: batching off
 };
 
 }  // namespace brandos::application

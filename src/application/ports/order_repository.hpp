@@ -52,21 +52,21 @@ struct OrderFilter {
   int limit = 20;
 };
 
-// What placing an order needs to decide: the named products, locked in id order, and whether
-// the named customer (if any) is a live customer of this brand.
+// What placing orders needs to decide: the named products, locked, in id order, and which of the
+// named customers are live customers of this brand (sorted).
 struct PlacementInputs {
   std::vector<domain::StockedProduct> products;
-  bool customer_known = true;
+  std::vector<domain::Uuid> live_customers;
 };
 
 class OrderRepository {
  public:
   virtual ~OrderRepository() = default;
   // Locks the products (id order: concurrent orders queue, never deadlock) and checks the
-  // customer, in one round trip.
+  // customers, in one round trip.
   [[nodiscard]] virtual boost::asio::awaitable<Outcome<PlacementInputs>> lock_for_placement(
       const std::vector<domain::Uuid>& product_ids,
-      const std::optional<domain::Uuid>& customer_id) = 0;
+      const std::vector<domain::Uuid>& customer_ids) = 0;
   // Queued: the order and its items, created by `created_by`.
   virtual void add(const OrderRecord& order, const domain::Uuid& created_by) = 0;
   [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::optional<OrderRecord>>> get(

@@ -1,5 +1,7 @@
 #include "infrastructure/postgres/order_repository.hpp"
 
+#include <algorithm>
+
 #include "infrastructure/postgres/failure_of.hpp"
 #include "infrastructure/postgres/order_sql.hpp"
 #include "infrastructure/postgres/product_sql.hpp"
@@ -46,10 +48,10 @@ std::vector<OrderRecord> orders_of(const Result& r) {
 }  // namespace
 
 asio::awaitable<Outcome<application::PlacementInputs>> OrderRepository::lock_for_placement(
-    const std::vector<domain::Uuid>& product_ids, const std::optional<domain::Uuid>& customer_id) {
+    const std::vector<domain::Uuid>& product_ids, const std::vector<domain::Uuid>& customer_ids) {
   std::vector<Statement> batch;
   batch.emplace_back(product_sql::kLockForOrder, tenant_, uuid_array(product_ids));
-  if (customer_id) batch.emplace_back(kCustomerExists, tenant_, *customer_id);
+  if (!customer_ids.empty()) batch.emplace_back(kLiveCustomers, tenant_, uuid_array(customer_ids));
   auto r = co_await s_.run(std::move(batch));
   if (!r) co_return std::unexpected(failure_or_throw(r.error()));
   application::PlacementInputs in;
@@ -57,7 +59,10 @@ asio::awaitable<Outcome<application::PlacementInputs>> OrderRepository::lock_for
     return domain::StockedProduct{row.uuid("id"),     row.text("sku"),      row.text("name"),
                                   row.int64("price"), row.text("currency"), row.int64("stock")};
   });
-  if (customer_id) in.customer_known = Row((*r)[1], 0).int64("n") > 0;
+  if (!customer_ids.empty()) {
+    in.live_customers = map_rows((*r)[1], [](const Row& row) { return row.uuid("id"); });
+    std::sort(in.live_customers.begin(), in.live_customers.end());  // as the caller searches it
+  }
   co_return in;
 }
 

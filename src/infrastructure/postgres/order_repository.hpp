@@ -12,7 +12,7 @@ class OrderRepository final : public application::OrderRepository {
 
   boost::asio::awaitable<application::Outcome<application::PlacementInputs>> lock_for_placement(
       const std::vector<domain::Uuid>& product_ids,
-      const std::optional<domain::Uuid>& customer_id) override;
+      const std::vector<domain::Uuid>& customer_ids) override;
   void add(const application::OrderRecord& order, const domain::Uuid& created_by) override;
   boost::asio::awaitable<application::Outcome<std::optional<application::OrderRecord>>> get(
       const domain::Uuid& id) override;

@@ -5,9 +5,9 @@
 
 namespace brandos::pg::order_sql {
 
-inline constexpr Query kCustomerExists{"customers.exists", R"sql(
-SELECT count(*) AS n FROM brandos.customers
-WHERE tenant_id = $1 AND id = $2 AND erased_at IS NULL)sql"};
+inline constexpr Query kLiveCustomers{"customers.live", R"sql(
+SELECT id FROM brandos.customers
+WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND erased_at IS NULL ORDER BY id)sql"};
 
 inline constexpr Query kInsertOrder{"orders.insert", R"sql(
 INSERT INTO brandos.orders (id, tenant_id, status, customer_id, total, currency, created_by)
