@@ -91,7 +91,7 @@ TEST_F(OrdersTest, PlacingReservesStockAndWritesHistoryAndOutbox) {
   for (
       const char* series :
       {R"(db_statements_duration_seconds_count{statements="tenant.set,orders.get"})",
-       R"(db_statements_duration_seconds_count{statements="tenant.set,idempotency.lock,idempotency.read,products.lock_for_order"})"})
+       R"(db_statements_duration_seconds_count{statements="tenant.set,idempotency.lock_many,idempotency.read_many,products.lock_for_order"})"})
     EXPECT_NE(metrics->body.find(series), std::string::npos) << series;
 }
 

@@ -143,13 +143,14 @@ asio::awaitable<Outcome<void>> ManageOrders::place_together(
   // Round trip 1: claim every key, lock every product named (in id order, once) and check the
   // customers. Round trip 2: everything else, and COMMIT.
   auto uow = data_.begin(shared, Access::write);
-  std::vector<std::shared_ptr<const ClaimTicket>> tickets;
+  std::vector<const IdempotencyScope*> keys;
   std::vector<domain::Uuid> product_ids, customer_ids;
   for (const PendingOrder* o : batch) {
-    tickets.push_back(o->key ? uow->idempotency().claim(*o->key) : nullptr);
+    if (o->key) keys.push_back(o->key);
     for (const auto& i : o->command.items) product_ids.push_back(i.product_id);
     if (o->command.customer_id) customer_ids.push_back(*o->command.customer_id);
   }
+  const auto claims = uow->idempotency().claim(keys);
   sort_unique(product_ids);
   sort_unique(customer_ids);
   auto inputs = co_await uow->orders().lock_for_placement(product_ids, customer_ids);
@@ -161,10 +162,12 @@ asio::awaitable<Outcome<void>> ManageOrders::place_together(
   std::vector<domain::StockedProduct>& stock = inputs->products;
   std::map<domain::Uuid, std::int64_t> reserved;
   std::vector<Outcome<PlaceResult>> answers;
+  answers.reserve(batch.size());
+  std::size_t next_claim = 0;
   for (std::size_t k = 0; k < batch.size(); ++k) {
     const PendingOrder& pending = *batch[k];
-    if (tickets[k]) {
-      const Claim claim = tickets[k]->result();
+    if (pending.key) {
+      const Claim claim = claims.at(next_claim++)->result();
       if (claim.result != ClaimResult::claimed) {
         answers.emplace_back(PlaceResult{std::nullopt, claim});
         continue;
@@ -196,17 +199,29 @@ asio::awaitable<Outcome<void>> ManageOrders::place_together(
         if (p.id == l.product_id) p.stock -= l.quantity;
     }
     placed.document = documents_.order(o);
-
-    const Principal& actor = pending.ctx->actor();
-    uow->orders().add(o, actor.user_id);
-    uow->orders().add_history(o.id, {ids_.new_id(), "order.created", *now,
-                                     actor.user_id.to_string(), documents_.order_placed(o)});
-    uow->outbox().add({ids_.new_id(), "order.created", "order", o.id, o.version, placed.document});
-    if (pending.key) uow->idempotency().complete(*pending.key, {201, placed.document});
     answers.emplace_back(PlaceResult{std::move(placed), std::nullopt});
   }
 
-  if (reserved.empty()) {
+  // Each kind of row of every placed order goes in one statement (the answers are complete:
+  // nothing below moves them, so the references stay good).
+  std::vector<NewOrder> orders;
+  std::vector<OrderHistoryEntry> history;
+  std::vector<OutboxEvent> events;
+  std::vector<KeyCompletion> completions;
+  for (std::size_t k = 0; k < batch.size(); ++k) {
+    if (!answers[k] || !answers[k]->placed) continue;
+    const PlacedOrder& placed = *answers[k]->placed;
+    const OrderRecord& o = placed.order;
+    const Principal& actor = batch[k]->ctx->actor();
+    orders.push_back({o, actor.user_id});
+    history.push_back({o.id,
+                       {ids_.new_id(), "order.created", *now, actor.user_id.to_string(),
+                        documents_.order_placed(o)}});
+    events.push_back({ids_.new_id(), "order.created", "order", o.id, o.version, placed.document});
+    if (batch[k]->key) completions.push_back({*batch[k]->key, 201, placed.document});
+  }
+
+  if (orders.empty()) {
     // Nothing placed: the transaction ends now, so the keys' claims are free for the refusals to
     // be recorded.
     co_await uow->rollback();
@@ -214,6 +229,10 @@ asio::awaitable<Outcome<void>> ManageOrders::place_together(
     std::vector<StockChange> changes;
     for (const auto& [product, quantity] : reserved) changes.push_back({product, quantity});
     uow->products().reserve(changes);
+    uow->orders().add(orders);
+    uow->orders().add_history(history);
+    uow->outbox().add(events);
+    uow->idempotency().complete(completions);
     auto done = co_await uow->commit();
     if (!done) co_return std::unexpected(done.error());
   }
@@ -274,7 +293,7 @@ asio::awaitable<Outcome<std::optional<OrderRecord>>> ManageOrders::apply(
   uow->orders().save_status(o);
   if (domain::releases_stock(*from, action)) uow->products().release_order_stock(o.id);
   uow->orders().add_history(
-      o.id, {ids_.new_id(), type, *now, std::move(actor), documents_.reason(reason)});
+      {{o.id, {ids_.new_id(), type, *now, std::move(actor), documents_.reason(reason)}}});
   uow->outbox().add({ids_.new_id(), type, "order", o.id, o.version, documents_.order(o)});
   auto done = co_await uow->commit();
   if (!done) co_return std::unexpected(done.error());

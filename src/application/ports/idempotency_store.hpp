@@ -7,6 +7,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "application/failure.hpp"
 #include "domain/uuid.hpp"
@@ -46,6 +48,13 @@ class ClaimTicket {
   virtual Claim result() const = 0;
 };
 
+// A key's stored response, to complete it with (referenced until the call returns).
+struct KeyCompletion {
+  const IdempotencyScope& scope;
+  int status;
+  std::string_view body;
+};
+
 class IdempotencyRecords {
  public:
   virtual ~IdempotencyRecords() = default;
@@ -55,6 +64,10 @@ class IdempotencyRecords {
   virtual std::shared_ptr<const ClaimTicket> claim(const IdempotencyScope& scope) = 0;
   // Queued: stores the response with the key, in the same transaction as the work.
   virtual void complete(const IdempotencyScope& scope, const StoredResponse& response) = 0;
+  // The same for many distinct keys, with as many statements as for one: claims in key order.
+  virtual std::vector<std::shared_ptr<const ClaimTicket>> claim(
+      const std::vector<const IdempotencyScope*>& scopes) = 0;
+  virtual void complete(const std::vector<KeyCompletion>& completions) = 0;
 };
 
 }  // namespace brandos::application

@@ -59,6 +59,18 @@ struct PlacementInputs {
   std::vector<domain::Uuid> live_customers;
 };
 
+// An order to add and who placed it (referenced until the call returns).
+struct NewOrder {
+  const OrderRecord& order;
+  const domain::Uuid& created_by;
+};
+
+// One entry of an order's history.
+struct OrderHistoryEntry {
+  domain::Uuid order_id;
+  OrderEventRecord entry;
+};
+
 class OrderRepository {
  public:
   virtual ~OrderRepository() = default;
@@ -67,8 +79,8 @@ class OrderRepository {
   [[nodiscard]] virtual boost::asio::awaitable<Outcome<PlacementInputs>> lock_for_placement(
       const std::vector<domain::Uuid>& product_ids,
       const std::vector<domain::Uuid>& customer_ids) = 0;
-  // Queued: the order and its items, created by `created_by`.
-  virtual void add(const OrderRecord& order, const domain::Uuid& created_by) = 0;
+  // Queued: the orders and their items, in one statement each however many.
+  virtual void add(const std::vector<NewOrder>& orders) = 0;
   [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::optional<OrderRecord>>> get(
       const domain::Uuid& id) = 0;
   // The order, locked until the unit of work ends.
@@ -79,8 +91,8 @@ class OrderRepository {
       const OrderFilter& filter) = 0;
   // Queued: status and version as given; updated_at = now.
   virtual void save_status(const OrderRecord& order) = 0;
-  // Queued: one entry of the order's history.
-  virtual void add_history(const domain::Uuid& order_id, const OrderEventRecord& entry) = 0;
+  // Queued: entries of orders' histories, in one statement however many.
+  virtual void add_history(const std::vector<OrderHistoryEntry>& entries) = 0;
   // nullopt when there is no such order.
   [[nodiscard]] virtual boost::asio::awaitable<
       Outcome<std::optional<std::vector<OrderEventRecord>>>>

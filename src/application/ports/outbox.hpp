@@ -2,6 +2,7 @@
 // Port: the transactional outbox. An event added here commits in the same transaction as the
 // change it announces, so no change is ever published without its event or the other way round.
 #include <string>
+#include <vector>
 
 #include "domain/uuid.hpp"
 
@@ -21,6 +22,8 @@ class Outbox {
   virtual ~Outbox() = default;
   // Queued; written with the unit of work's next round trip or its commit.
   virtual void add(const OutboxEvent& event) = 0;
+  // Queued: many events in one statement.
+  virtual void add(const std::vector<OutboxEvent>& events) = 0;
 };
 
 }  // namespace brandos::application

@@ -30,4 +30,30 @@ SET status = 'done', fingerprint = EXCLUDED.fingerprint,
     response_status = EXCLUDED.response_status, response_body = EXCLUDED.response_body
 WHERE brandos.idempotency_keys.status = 'in_flight')sql"};
 
+// The same for many distinct keys of one tenant (a batch of orders), a row per key in the order
+// given. Locking and reading stay two statements: the read's snapshot must be taken after the
+// lock is held, or a key completed by the lock's previous holder would read as new.
+inline constexpr Query kLockMany{"idempotency.lock_many", R"sql(
+SELECT pg_try_advisory_xact_lock(hashtextextended(k.lock_key, 0)) AS mine
+FROM unnest($1::text[]) WITH ORDINALITY AS k(lock_key, ord) ORDER BY k.ord)sql"};
+inline constexpr Query kReadMany{"idempotency.read_many", R"sql(
+SELECT i.status, i.fingerprint = k.fingerprint AS same_request, i.response_status,
+       i.response_body, i.locked_until > now() AS held
+FROM unnest($2::uuid[], $3::text[], $4::text[], $5::bytea[])
+     WITH ORDINALITY AS k(user_id, endpoint, key, fingerprint, ord)
+LEFT JOIN brandos.idempotency_keys i
+  ON i.tenant_id = $1 AND i.user_id = k.user_id AND i.endpoint = k.endpoint AND i.key = k.key
+ORDER BY k.ord)sql"};
+inline constexpr Query kDoneMany{"idempotency.complete_many", R"sql(
+INSERT INTO brandos.idempotency_keys (tenant_id, user_id, endpoint, key, fingerprint, status,
+                                      locked_until, response_status, response_body)
+SELECT $1, r.user_id, r.endpoint, r.key, r.fingerprint, 'done', now(), r.response_status,
+       r.response_body
+FROM unnest($2::uuid[], $3::text[], $4::text[], $5::bytea[], $6::integer[], $7::text[])
+     AS r(user_id, endpoint, key, fingerprint, response_status, response_body)
+ON CONFLICT (tenant_id, user_id, endpoint, key) DO UPDATE
+SET status = 'done', fingerprint = EXCLUDED.fingerprint,
+    response_status = EXCLUDED.response_status, response_body = EXCLUDED.response_body
+WHERE brandos.idempotency_keys.status = 'in_flight')sql"};
+
 }  // namespace brandos::pg::idempotency_sql

@@ -66,20 +66,36 @@ asio::awaitable<Outcome<application::PlacementInputs>> OrderRepository::lock_for
   co_return in;
 }
 
-void OrderRepository::add(const OrderRecord& o, const domain::Uuid& created_by) {
-  std::vector<domain::Uuid> products;
+void OrderRepository::add(const std::vector<application::NewOrder>& orders) {
+  std::vector<domain::Uuid> ids, created_by;
+  std::vector<std::optional<domain::Uuid>> customers;
+  std::vector<std::int64_t> totals;
+  std::vector<std::string> currencies;
+  std::vector<domain::Uuid> item_orders, products;
+  std::vector<std::int64_t> positions, quantities, prices;
   std::vector<std::string> skus, names;
-  std::vector<std::int64_t> quantities, prices;
-  for (const auto& l : o.items) {
-    products.push_back(l.product_id);
-    skus.push_back(l.sku);
-    names.push_back(l.name);
-    quantities.push_back(l.quantity);
-    prices.push_back(l.unit_price);
+  for (const auto& [o, by] : orders) {
+    ids.push_back(o.id);
+    customers.push_back(o.customer_id);
+    totals.push_back(o.total);
+    currencies.push_back(o.currency);
+    created_by.push_back(by);
+    std::int64_t position = 0;
+    for (const auto& l : o.items) {
+      item_orders.push_back(o.id);
+      positions.push_back(++position);
+      products.push_back(l.product_id);
+      skus.push_back(l.sku);
+      names.push_back(l.name);
+      quantities.push_back(l.quantity);
+      prices.push_back(l.unit_price);
+    }
   }
-  s_.queue(Statement(kInsertOrder, o.id, tenant_, o.customer_id, o.total, o.currency, created_by));
-  s_.queue(Statement(kInsertItems, tenant_, o.id, uuid_array(products), text_array(skus),
-                     text_array(names), int64_array(quantities), int64_array(prices)));
+  s_.queue(Statement(kInsertOrders, tenant_, uuid_array(ids), uuid_array(customers),
+                     int64_array(totals), text_array(currencies), uuid_array(created_by)));
+  s_.queue(Statement(kInsertItems, tenant_, uuid_array(item_orders), int64_array(positions),
+                     uuid_array(products), text_array(skus), text_array(names),
+                     int64_array(quantities), int64_array(prices)));
 }
 
 asio::awaitable<Outcome<std::optional<OrderRecord>>> OrderRepository::one(Statement statement) {
@@ -115,9 +131,18 @@ void OrderRepository::save_status(const OrderRecord& o) {
   s_.queue(Statement(kSaveStatus, tenant_, o.id, o.status, static_cast<std::int32_t>(o.version)));
 }
 
-void OrderRepository::add_history(const domain::Uuid& order_id,
-                                  const application::OrderEventRecord& e) {
-  s_.queue(Statement(kInsertHistory, e.id, tenant_, order_id, e.type, e.actor, Jsonb{e.data_json}));
+void OrderRepository::add_history(const std::vector<application::OrderHistoryEntry>& entries) {
+  std::vector<domain::Uuid> ids, orders;
+  std::vector<std::string> types, actors, data;
+  for (const auto& [order_id, e] : entries) {
+    ids.push_back(e.id);
+    orders.push_back(order_id);
+    types.push_back(e.type);
+    actors.push_back(e.actor);
+    data.push_back(e.data_json);
+  }
+  s_.queue(Statement(kInsertHistory, tenant_, uuid_array(ids), uuid_array(orders),
+                     text_array(types), text_array(actors), text_array(data)));
 }
 
 asio::awaitable<Outcome<std::optional<std::vector<application::OrderEventRecord>>>>

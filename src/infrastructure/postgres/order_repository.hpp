@@ -13,7 +13,7 @@ class OrderRepository final : public application::OrderRepository {
   boost::asio::awaitable<application::Outcome<application::PlacementInputs>> lock_for_placement(
       const std::vector<domain::Uuid>& product_ids,
       const std::vector<domain::Uuid>& customer_ids) override;
-  void add(const application::OrderRecord& order, const domain::Uuid& created_by) override;
+  void add(const std::vector<application::NewOrder>& orders) override;
   boost::asio::awaitable<application::Outcome<std::optional<application::OrderRecord>>> get(
       const domain::Uuid& id) override;
   boost::asio::awaitable<application::Outcome<std::optional<application::OrderRecord>>> lock(
@@ -21,8 +21,7 @@ class OrderRepository final : public application::OrderRepository {
   boost::asio::awaitable<application::Outcome<std::vector<application::OrderRecord>>> list(
       const application::OrderFilter& filter) override;
   void save_status(const application::OrderRecord& order) override;
-  void add_history(const domain::Uuid& order_id,
-                   const application::OrderEventRecord& entry) override;
+  void add_history(const std::vector<application::OrderHistoryEntry>& entries) override;
   boost::asio::awaitable<
       application::Outcome<std::optional<std::vector<application::OrderEventRecord>>>>
   history(const domain::Uuid& id) override;

@@ -9,21 +9,27 @@ inline constexpr Query kLiveCustomers{"customers.live", R"sql(
 SELECT id FROM brandos.customers
 WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND erased_at IS NULL ORDER BY id)sql"};
 
-inline constexpr Query kInsertOrder{"orders.insert", R"sql(
+// Orders, their items and history entries are written one statement each for however many orders
+// a batch placed: per-statement work is paid once per batch (ADR 0013).
+inline constexpr Query kInsertOrders{"orders.insert", R"sql(
 INSERT INTO brandos.orders (id, tenant_id, status, customer_id, total, currency, created_by)
-VALUES ($1, $2, 'pending_payment', $3, $4, $5, $6))sql"};
+SELECT r.id, $1, 'pending_payment', r.customer_id, r.total, r.currency, r.created_by
+FROM unnest($2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::uuid[])
+     AS r(id, customer_id, total, currency, created_by))sql"};
 
 inline constexpr Query kInsertItems{"order_items.insert", R"sql(
 INSERT INTO brandos.order_items (tenant_id, order_id, position, product_id, sku, name, quantity,
                                  unit_price, line_total)
-SELECT $1, $2, r.position, r.product_id, r.sku, r.name, r.quantity, r.unit_price,
+SELECT $1, r.order_id, r.position, r.product_id, r.sku, r.name, r.quantity, r.unit_price,
        r.quantity * r.unit_price
-FROM unnest($3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::bigint[])
-     WITH ORDINALITY AS r(product_id, sku, name, quantity, unit_price, position))sql"};
+FROM unnest($2::uuid[], $3::integer[], $4::uuid[], $5::text[], $6::text[], $7::bigint[],
+            $8::bigint[]) AS r(order_id, position, product_id, sku, name, quantity, unit_price))sql"};
 
 inline constexpr Query kInsertHistory{"order_events.insert", R"sql(
 INSERT INTO brandos.order_events (id, tenant_id, order_id, type, actor, data)
-VALUES ($1, $2, $3, $4, $5, $6))sql"};
+SELECT r.id, $1, r.order_id, r.type, r.actor, r.data::jsonb
+FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[])
+     AS r(id, order_id, type, actor, data))sql"};
 
 // An order with its items, one row per item (one row with null item columns when it has none).
 inline constexpr Query kSelectOrder{"orders.get", R"sql(

@@ -60,10 +60,10 @@ std::set<std::string> bench_statements(const std::string& file) {
 TEST(BenchSql, OrderCreateRunsTheServiceStatements) {
   const auto bench = bench_statements("order_create.sql");
   for (const Query& q :
-       {tenant_sql::kSetTenant, idempotency_sql::kLock, idempotency_sql::kRead,
-        product_sql::kLockForOrder, product_sql::kReserve, order_sql::kInsertOrder,
-        order_sql::kInsertItems, order_sql::kInsertHistory, outbox_sql::kInsertOutbox,
-        idempotency_sql::kDone})  // no customer in the bench
+       {tenant_sql::kSetTenant, idempotency_sql::kLockMany, idempotency_sql::kReadMany,
+        product_sql::kLockForOrder, product_sql::kReserve, order_sql::kInsertOrders,
+        order_sql::kInsertItems, order_sql::kInsertHistory, outbox_sql::kInsertOutboxMany,
+        idempotency_sql::kDoneMany})  // no customer in the bench
     EXPECT_TRUE(bench.contains(shape(std::string(q.sql))))
         << "bench/order_create.sql lacks " << q.name << ":\n"
         << shape(std::string(q.sql));

@@ -1,6 +1,7 @@
 #pragma once
 // PostgreSQL array and bytea literals for parameters sent in text format.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,8 @@ namespace brandos::pg {
 
 // {a,b,c} of plain tokens (uuids, integers).
 std::string uuid_array(const std::vector<domain::Uuid>& ids);
+// …with NULL for the absent ones.
+std::string uuid_array(const std::vector<std::optional<domain::Uuid>>& ids);
 std::string int64_array(const std::vector<std::int64_t>& values);
 // {"a","b"}: every element quoted, \ and " escaped.
 std::string text_array(const std::vector<std::string>& values);

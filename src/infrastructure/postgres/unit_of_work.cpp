@@ -46,6 +46,22 @@ class Outbox final : public application::Outbox {
     s_.queue(Statement(kInsertOutbox, e.id, e.type, e.aggregate_type, e.aggregate_id,
                        static_cast<std::int32_t>(e.aggregate_version), Jsonb{e.data_json}));
   }
+  void add(const std::vector<application::OutboxEvent>& events) override {
+    std::vector<domain::Uuid> ids, aggregates;
+    std::vector<std::string> types, aggregate_types, data;
+    std::vector<std::int64_t> versions;
+    for (const auto& e : events) {
+      ids.push_back(e.id);
+      types.push_back(e.type);
+      aggregate_types.push_back(e.aggregate_type);
+      aggregates.push_back(e.aggregate_id);
+      versions.push_back(e.aggregate_version);
+      data.push_back(e.data_json);
+    }
+    s_.queue(Statement(outbox_sql::kInsertOutboxMany, uuid_array(ids), text_array(types),
+                       text_array(aggregate_types), uuid_array(aggregates), int64_array(versions),
+                       text_array(data)));
+  }
 
  private:
   TenantSession& s_;
@@ -96,17 +112,20 @@ class AuditLog final : public application::AuditLog {
 
 class PgClaimTicket final : public application::ClaimTicket {
  public:
+  // Row `index` of both results is this key's (claims of many keys share their results).
   PgClaimTicket(std::shared_ptr<std::optional<Result>> lock,
-                std::shared_ptr<std::optional<Result>> row)
-      : lock_(std::move(lock)), row_(std::move(row)) {}
+                std::shared_ptr<std::optional<Result>> row, int index = 0)
+      : lock_(std::move(lock)), row_(std::move(row)), index_(index) {}
 
   application::Claim result() const override {
     if (!*lock_ || !*row_) throw std::logic_error("claim read before its round trip");
     application::Claim claim;
     const Result& rows = **row_;
-    const bool mine = Row(**lock_, 0).boolean("mine");
-    if (rows.rows() == 1) {
-      const Row row(rows, 0);
+    const bool mine = Row(**lock_, index_).boolean("mine");
+    // One key's read has a row when the key exists; a many-key read has a row per key, with a
+    // null status when it does not.
+    if (rows.rows() > index_ && !Row(rows, index_).is_null("status")) {
+      const Row row(rows, index_);
       // A done key answers the same whoever holds the lock now: done rows never change.
       if (!row.boolean("same_request")) {
         claim.result = application::ClaimResult::mismatch;
@@ -131,18 +150,21 @@ class PgClaimTicket final : public application::ClaimTicket {
  private:
   std::shared_ptr<std::optional<Result>> lock_;
   std::shared_ptr<std::optional<Result>> row_;
+  int index_;
 };
 
 class IdempotencyRecords final : public application::IdempotencyRecords {
+  static std::string lock_key(const application::IdempotencyScope& s) {
+    return s.tenant_id.to_string() + ":" + s.user_id.to_string() + ":" + s.endpoint + ":" + s.key;
+  }
+
  public:
   explicit IdempotencyRecords(TenantSession& s) : s_(s) {}
 
   std::shared_ptr<const application::ClaimTicket> claim(
       const application::IdempotencyScope& s) override {
     using namespace idempotency_sql;
-    const std::string lock_key =
-        s.tenant_id.to_string() + ":" + s.user_id.to_string() + ":" + s.endpoint + ":" + s.key;
-    auto lock = s_.queue_read(Statement(kLock, lock_key));
+    auto lock = s_.queue_read(Statement(kLock, lock_key(s)));
     auto row = s_.queue_read(
         Statement(kRead, s.tenant_id, s.user_id, s.endpoint, s.key, bytea_hex(s.fingerprint)));
     return std::make_shared<PgClaimTicket>(std::move(lock), std::move(row));
@@ -153,6 +175,47 @@ class IdempotencyRecords final : public application::IdempotencyRecords {
     s_.queue(Statement(idempotency_sql::kDone, s.tenant_id, s.user_id, s.endpoint, s.key,
                        bytea_hex(s.fingerprint), static_cast<std::int32_t>(response.status),
                        response.body));
+  }
+
+  std::vector<std::shared_ptr<const application::ClaimTicket>> claim(
+      const std::vector<const application::IdempotencyScope*>& scopes) override {
+    using namespace idempotency_sql;
+    std::vector<std::shared_ptr<const application::ClaimTicket>> tickets;
+    if (scopes.empty()) return tickets;
+    std::vector<std::string> lock_keys, endpoints, keys, fingerprints;
+    std::vector<domain::Uuid> users;
+    for (const auto* s : scopes) {
+      lock_keys.push_back(lock_key(*s));
+      users.push_back(s->user_id);
+      endpoints.push_back(s->endpoint);
+      keys.push_back(s->key);
+      fingerprints.push_back(bytea_hex(s->fingerprint));
+    }
+    auto lock = s_.queue_read(Statement(kLockMany, text_array(lock_keys)));
+    auto rows =
+        s_.queue_read(Statement(kReadMany, scopes.front()->tenant_id, uuid_array(users),
+                                text_array(endpoints), text_array(keys), text_array(fingerprints)));
+    for (std::size_t i = 0; i < scopes.size(); ++i)
+      tickets.push_back(std::make_shared<PgClaimTicket>(lock, rows, static_cast<int>(i)));
+    return tickets;
+  }
+
+  void complete(const std::vector<application::KeyCompletion>& completions) override {
+    if (completions.empty()) return;
+    std::vector<domain::Uuid> users;
+    std::vector<std::string> endpoints, keys, fingerprints, bodies;
+    std::vector<std::int64_t> statuses;
+    for (const auto& c : completions) {
+      users.push_back(c.scope.user_id);
+      endpoints.push_back(c.scope.endpoint);
+      keys.push_back(c.scope.key);
+      fingerprints.push_back(bytea_hex(c.scope.fingerprint));
+      statuses.push_back(c.status);
+      bodies.emplace_back(c.body);
+    }
+    s_.queue(Statement(idempotency_sql::kDoneMany, completions.front().scope.tenant_id,
+                       uuid_array(users), text_array(endpoints), text_array(keys),
+                       text_array(fingerprints), int64_array(statuses), text_array(bodies)));
   }
 
  private:
