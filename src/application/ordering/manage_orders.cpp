@@ -86,14 +86,23 @@ asio::awaitable<Outcome<PlaceResult>> ManageOrders::place(const OperationContext
 }
 
 asio::awaitable<void> ManageOrders::place_batch(std::vector<PendingOrder*>& batch) const {
+  // The transaction lasts as long as the latest of its orders may wait: an order close to its
+  // deadline must not cut the round trips of the others short (a late answer beats a 503 for
+  // orders that still had time; the batches take no order already past its deadline).
+  OperationContext shared = *batch.front()->ctx;
+  for (const PendingOrder* o : batch) shared.deadline = std::max(shared.deadline, o->ctx->deadline);
+  auto uow = data_.begin(shared, Access::write);
   std::optional<Outcome<void>> together;
   std::exception_ptr thrown;
   try {
-    together.emplace(co_await place_together(batch));
+    together.emplace(co_await place_together(*uow, batch));
   } catch (...) {
     thrown = std::current_exception();
   }
   if (together && *together) co_return;
+  // Ended before anything is retried or recorded: what it held (product rows, the keys' locks)
+  // must be free, or a retried order would find its own key in use.
+  co_await uow->rollback();
   const bool down = together && together->error().code == FailureCode::unavailable;
   if (batch.size() == 1 || down) {
     for (PendingOrder* o : batch) {
@@ -104,7 +113,8 @@ asio::awaitable<void> ManageOrders::place_batch(std::vector<PendingOrder*>& batc
     }
     co_return;
   }
-  // A constraint or a bug in one order failed the shared transaction: each goes again alone.
+  // A constraint or a bug in one order failed the shared transaction, which PostgreSQL reported,
+  // so nothing of it committed (an unknown outcome is unavailable, above): each goes again alone.
   for (PendingOrder* o : batch) {
     std::vector<PendingOrder*> alone{o};
     co_await place_batch(alone);
@@ -135,14 +145,9 @@ void sort_unique(std::vector<T>& v) {
 }  // namespace
 
 asio::awaitable<Outcome<void>> ManageOrders::place_together(
-    std::vector<PendingOrder*>& batch) const {
-  // The batch's transaction ends no later than its earliest order's deadline.
-  OperationContext shared = *batch.front()->ctx;
-  for (const PendingOrder* o : batch) shared.deadline = std::min(shared.deadline, o->ctx->deadline);
-
+    UnitOfWork& uow, std::vector<PendingOrder*>& batch) const {
   // Round trip 1: claim every key, lock every product named (in id order, once) and check the
   // customers. Round trip 2: everything else, and COMMIT.
-  auto uow = data_.begin(shared, Access::write);
   std::vector<const IdempotencyScope*> keys;
   std::vector<domain::Uuid> product_ids, customer_ids;
   for (const PendingOrder* o : batch) {
@@ -150,16 +155,17 @@ asio::awaitable<Outcome<void>> ManageOrders::place_together(
     for (const auto& i : o->command.items) product_ids.push_back(i.product_id);
     if (o->command.customer_id) customer_ids.push_back(*o->command.customer_id);
   }
-  const auto claims = uow->idempotency().claim(keys);
+  const auto claims = uow.idempotency().claim(keys);
   sort_unique(product_ids);
   sort_unique(customer_ids);
-  auto inputs = co_await uow->orders().lock_for_placement(product_ids, customer_ids);
+  auto inputs = co_await uow.orders().lock_for_placement(product_ids, customer_ids);
   if (!inputs) co_return std::unexpected(inputs.error());
-  auto now = co_await uow->now();
+  auto now = co_await uow.now();
   if (!now) co_return std::unexpected(now.error());
 
   // Each order is decided against the stock its predecessors in the batch left.
-  std::vector<domain::StockedProduct>& stock = inputs->products;
+  std::map<domain::Uuid, domain::StockedProduct> stock;
+  for (auto& p : inputs->products) stock.emplace(p.id, std::move(p));
   std::map<domain::Uuid, std::int64_t> reserved;
   std::vector<Outcome<PlaceResult>> answers;
   answers.reserve(batch.size());
@@ -177,8 +183,12 @@ asio::awaitable<Outcome<void>> ManageOrders::place_together(
         !pending.command.customer_id ||
         std::binary_search(inputs->live_customers.begin(), inputs->live_customers.end(),
                            *pending.command.customer_id);
+    std::vector<domain::StockedProduct>
+        named;  // this order's products, as its predecessors left them
+    for (const auto& item : pending.command.items)
+      if (auto it = stock.find(item.product_id); it != stock.end()) named.push_back(it->second);
     const domain::Placement decision =
-        domain::place_order(pending.command.items, stock, customer_known);
+        domain::place_order(pending.command.items, named, customer_known);
     if (!std::holds_alternative<domain::PricedOrder>(decision)) {
       answers.emplace_back(std::unexpected(refusal(decision)));
       continue;
@@ -195,8 +205,7 @@ asio::awaitable<Outcome<void>> ManageOrders::place_together(
     for (const auto& l : priced.lines) {
       o.items.push_back({l.product_id, l.sku, l.name, l.quantity, l.unit_price, l.line_total});
       reserved[l.product_id] += l.quantity;
-      for (auto& p : stock)
-        if (p.id == l.product_id) p.stock -= l.quantity;
+      stock.at(l.product_id).stock -= l.quantity;
     }
     placed.document = documents_.order(o);
     answers.emplace_back(PlaceResult{std::move(placed), std::nullopt});
@@ -224,16 +233,18 @@ asio::awaitable<Outcome<void>> ManageOrders::place_together(
   if (orders.empty()) {
     // Nothing placed: the transaction ends now, so the keys' claims are free for the refusals to
     // be recorded.
-    co_await uow->rollback();
+    co_await uow.rollback();
   } else {
     std::vector<StockChange> changes;
     for (const auto& [product, quantity] : reserved) changes.push_back({product, quantity});
-    uow->products().reserve(changes);
-    uow->orders().add(orders);
-    uow->orders().add_history(history);
-    uow->outbox().add(events);
-    uow->idempotency().complete(completions);
-    auto done = co_await uow->commit();
+    uow.products().reserve(changes);
+    uow.orders().add(orders);
+    uow.orders().add_history(history);
+    uow.outbox().add(events);
+    uow.idempotency().complete(completions);
+    // A commit whose outcome is unknown (connection lost, timed out) fails as unavailable and is
+    // not retried; an error PostgreSQL reports (a constraint, a bug) means nothing committed.
+    auto done = co_await uow.commit();
     if (!done) co_return std::unexpected(done.error());
   }
   for (std::size_t k = 0; k < batch.size(); ++k) batch[k]->result.emplace(std::move(answers[k]));

@@ -56,9 +56,10 @@ class ManageOrders {
   // result (or error). When the shared transaction fails for a reason other than the database
   // being unavailable, each order goes again alone, so one order's fault never fails another.
   boost::asio::awaitable<void> place_batch(std::vector<PendingOrder*>& batch) const;
-  // One transaction for all of `batch`: sets each order's result when it commits (or rolls back
-  // with nothing to write); on failure sets nothing and returns why.
-  boost::asio::awaitable<Outcome<void>> place_together(std::vector<PendingOrder*>& batch) const;
+  // One transaction, `uow`, for all of `batch`: sets each order's result when it commits (or rolls
+  // back with nothing to write); on failure sets nothing and returns why.
+  boost::asio::awaitable<Outcome<void>> place_together(UnitOfWork& uow,
+                                                       std::vector<PendingOrder*>& batch) const;
 
   TenantData& data_;
   const ResourceDocuments& documents_;

@@ -10,6 +10,7 @@
 namespace brandos::application {
 
 namespace asio = boost::asio;
+using SteadyClock = std::chrono::steady_clock;
 
 struct OrderBatches::Waiter {
   Waiter(PendingOrder* o, asio::any_io_executor ex) : order(o), wakeup(std::move(ex)) {}
@@ -24,6 +25,10 @@ namespace {
 
 bool same_key(const IdempotencyScope& a, const IdempotencyScope& b) {
   return a.user_id == b.user_id && a.endpoint == b.endpoint && a.key == b.key;
+}
+
+bool expired(const PendingOrder& o) {
+  return o.ctx->deadline <= SteadyClock::now();
 }
 
 }  // namespace
@@ -42,17 +47,21 @@ asio::awaitable<Outcome<PlaceResult>> OrderBatches::place(PendingOrder& order) {
     me.wakeup.expires_at(order.ctx->deadline);
     for (;;) {
       co_await me.wakeup.async_wait(asio::as_tuple(asio::use_awaitable));
-      if (order.result || order.error || me.leads) break;
+      if (order.result || order.error) break;
       if (me.taken) {
-        me.wakeup.expires_at(std::chrono::steady_clock::time_point::max());
+        me.wakeup.expires_at(SteadyClock::time_point::max());
         continue;
       }
-      std::erase(line.waiting, &me);  // its deadline passed before a batch took it
+      if (me.leads && !expired(order)) break;
+      // Its deadline passed before a batch took it (if it was just handed the line, it passes
+      // the line on: a batch must not run for an order nobody waits for any more).
+      std::erase(line.waiting, &me);
       if (me.counted) metrics_->waiting(-1);
+      if (me.leads) hand_on(tenant, line);
       co_return std::unexpected(failures::unavailable());
     }
   }
-  if (!order.result && !order.error) co_await lead(line);
+  if (!order.result && !order.error) co_await lead(tenant, line);
   if (order.error) std::rethrow_exception(order.error);
   co_return std::move(*order.result);
 }
@@ -63,12 +72,15 @@ std::vector<OrderBatches::Waiter*> OrderBatches::take(Line& line) {
        it != line.waiting.end() && batch.size() < static_cast<std::size_t>(max_orders_);) {
     Waiter* w = *it;
     const IdempotencyScope* key = w->order->key;
-    // One transaction may hold a key only once: a repeat waits for the next batch, where the
-    // first one's stored response answers it.
+    // One transaction may hold a key only once: a repeat waits for the next batch, where it is
+    // answered as any retry of a key is — replayed if the first was placed, else as in flight or
+    // decided afresh, depending on whether the first one's refusal is being recorded.
     const bool repeat = key && std::any_of(batch.begin(), batch.end(), [&](Waiter* t) {
                           return t->order->key && same_key(*t->order->key, *key);
                         });
-    if (repeat) {
+    // An order whose deadline has passed is left to its own timer, which answers it (the leader,
+    // first, is never past its deadline: see place()).
+    if (repeat || (!batch.empty() && expired(*w->order))) {
       ++it;
       continue;
     }
@@ -80,15 +92,36 @@ std::vector<OrderBatches::Waiter*> OrderBatches::take(Line& line) {
   return batch;
 }
 
-asio::awaitable<void> OrderBatches::lead(Line& line) {
+void OrderBatches::hand_on(const domain::Uuid& tenant, Line& line) {
+  if (line.waiting.empty()) {
+    lines_.erase(tenant);
+    return;
+  }
+  Waiter* next = line.waiting.front();
+  next->leads = true;
+  next->wakeup.cancel();
+}
+
+asio::awaitable<void> OrderBatches::lead(const domain::Uuid& tenant, Line& line) {
   // The leader is the front of the line (it found the line idle, or was handed it as the longest
   // waiter), so take() always includes its own order.
   line.busy = true;
   const std::vector<Waiter*> taken = take(line);
+  // Whatever happens below (even the coroutine's destruction), the taken orders are woken and the
+  // line goes on: a line left busy would stall its tenant's orders on this thread for good.
+  struct HandOn {
+    OrderBatches& self;
+    const domain::Uuid& tenant;
+    Line& line;
+    const std::vector<Waiter*>& taken;
+    ~HandOn() {
+      for (std::size_t i = 1; i < taken.size(); ++i) taken[i]->wakeup.cancel();
+      self.hand_on(tenant, line);
+    }
+  } hand_on_at_exit{*this, tenant, line, taken};
+
   std::vector<PendingOrder*> batch;
   for (Waiter* w : taken) batch.push_back(w->order);
-  const domain::Uuid tenant = *batch.front()->ctx->tenant;
-
   if (metrics_) metrics_->ran(batch.size());
   std::exception_ptr failed;
   try {
@@ -100,15 +133,6 @@ asio::awaitable<void> OrderBatches::lead(Line& line) {
     if (!o->result && !o->error)
       o->error =
           failed ? failed : std::make_exception_ptr(std::logic_error("batch left an order open"));
-  for (std::size_t i = 1; i < taken.size(); ++i) taken[i]->wakeup.cancel();
-
-  if (line.waiting.empty()) {
-    lines_.erase(tenant);
-    co_return;
-  }
-  Waiter* next = line.waiting.front();
-  next->leads = true;
-  next->wakeup.cancel();
 }
 
 }  // namespace brandos::application

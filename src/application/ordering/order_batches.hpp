@@ -8,7 +8,8 @@
 // The first order to find its tenant idle runs at once, alone: batching adds no wait when there
 // is no queue. While a batch runs, arrivals wait; when it ends its leader hands the line to the
 // longest waiter, who takes up to `max_orders` waiting orders (never two with one idempotency key:
-// the later one goes in the next batch and is answered from the first one's stored response).
+// the later one goes in the next batch, as a retry of that key). Orders past their deadline before
+// a batch takes them are answered unavailable and never run.
 //
 // Thread-safety: none; one instance per I/O thread, used on that thread's executor.
 #include <boost/asio/awaitable.hpp>
@@ -45,7 +46,9 @@ class OrderBatches {
     std::deque<Waiter*> waiting;  // in arrival order
   };
   std::vector<Waiter*> take(Line& line);
-  boost::asio::awaitable<void> lead(Line& line);
+  boost::asio::awaitable<void> lead(const domain::Uuid& tenant, Line& line);
+  // The line to its longest waiter, or dropped when nobody waits.
+  void hand_on(const domain::Uuid& tenant, Line& line);
 
   int max_orders_;
   Runner run_;
