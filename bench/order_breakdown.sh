@@ -50,3 +50,22 @@ make_scripts "$work/v2.src" v2
 run "V1 service statements, one by one (app role, RLS)" v1 brandos_app
 run "V2 the same transaction, pipelined" v2 brandos_app
 run "V3 = V2 as the owner role (row-level security bypassed)" v2 brandos_owner
+# V4/V5: what the order path's foreign keys cost. Every inserted row's foreign key fires a check
+# that key-share locks the parent row. (Migration 0009 dropped the tenant keys of the order
+# tables after V2/V4 here: V4 re-adds them to show what they cost.)
+psql=$(ls -d /usr/lib/postgresql/*/bin/psql | sort -V | tail -1)
+sql() { "$psql" -h "$sock" -U brandos_owner -d brandos -qAtc "$1"; }
+for t in orders order_items order_events outbox_events idempotency_keys; do
+  sql "ALTER TABLE brandos.$t ADD CONSTRAINT ${t}_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES brandos.tenants (id)"
+done
+run "V4 = V2 with tenant foreign keys on the order tables" v2 brandos_app
+for t in orders order_items order_events outbox_events idempotency_keys; do
+  sql "ALTER TABLE brandos.$t DROP CONSTRAINT ${t}_tenant_id_fkey"
+done
+sql "ALTER TABLE brandos.order_items DROP CONSTRAINT order_items_product_id_fkey"
+run "V5 = V2 without the item -> product foreign key" v2 brandos_app
+sql "ALTER TABLE brandos.order_items DROP CONSTRAINT order_items_order_id_fkey"
+sql "ALTER TABLE brandos.order_events DROP CONSTRAINT order_events_order_id_fkey"
+run "V6 = V5 without any foreign key on the order tables" v2 brandos_app
+sql "DROP INDEX brandos.orders_by_status; DROP INDEX brandos.idempotency_keys_age; DROP INDEX brandos.outbox_events_by_aggregate"
+run "V7 = V6 without three secondary indexes (by status, key age, events by aggregate)" v2 brandos_app
