@@ -1,5 +1,7 @@
 #include "infrastructure/observability/log.hpp"
 
+#include <charconv>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -24,24 +26,38 @@ const char* level_name(Level l) {
   return "info";
 }
 
+// Every access-log line starts with one: the seconds part is formatted once per second per thread.
 void append_timestamp(std::string& out) {
   const auto now = std::chrono::system_clock::now();
   const auto us =
       std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
   const std::time_t secs = static_cast<std::time_t>(us / 1000000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  out.append(buf, n);
-  std::snprintf(buf, sizeof buf, ".%06lldZ", static_cast<long long>(us % 1000000));
-  out += buf;
+  thread_local std::time_t cached_secs = -1;
+  thread_local char cached[24];
+  thread_local std::size_t cached_n = 0;
+  if (secs != cached_secs) {
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    cached_n = std::strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &tm);
+    cached_secs = secs;
+  }
+  out.append(cached, cached_n);
+  char frac[8] = {'.', '0', '0', '0', '0', '0', '0', 'Z'};
+  for (long long f = us % 1000000, i = 6; i >= 1; --i, f /= 10)
+    frac[i] = static_cast<char>('0' + f % 10);
+  out.append(frac, sizeof frac);
 }
 }  // namespace
 
 void append_json_escaped(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
-  for (unsigned char c : s) {
+  // Runs that need no escaping (nearly everything) are copied whole.
+  std::size_t from = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s, from, i - from);
+    from = i + 1;
     switch (c) {
       case '"':
         out += "\\\"";
@@ -59,15 +75,12 @@ void append_json_escaped(std::string& out, std::string_view s) {
         out += "\\t";
         break;
       default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xF];
-        } else {
-          out += static_cast<char>(c);
-        }
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
     }
   }
+  out.append(s, from);
 }
 
 void set_min_level(Level level) {
@@ -108,7 +121,9 @@ LogLine& LogLine::str(std::string_view k, std::string_view value) {
 LogLine& LogLine::num(std::string_view k, std::int64_t value) {
   if (buf_.empty()) return *this;
   key(k);
-  buf_ += std::to_string(value);
+  char b[24];
+  const auto r = std::to_chars(b, b + sizeof b, value);
+  buf_.append(b, r.ptr);
   return *this;
 }
 
@@ -116,8 +131,8 @@ LogLine& LogLine::num(std::string_view k, double value) {
   if (buf_.empty()) return *this;
   key(k);
   char b[32];
-  std::snprintf(b, sizeof b, "%.3f", value);
-  buf_ += b;
+  const auto r = std::to_chars(b, b + sizeof b, value, std::chars_format::fixed, 3);
+  buf_.append(b, r.ptr);
   return *this;
 }
 
