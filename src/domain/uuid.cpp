@@ -50,12 +50,13 @@ std::optional<Uuid> Uuid::parse(std::string_view text) {
 
 std::string Uuid::to_string() const {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string s;
-  s.reserve(36);
+  // Filled in place: ids are formatted many times per order (rows, documents, events).
+  std::string s(36, '-');
+  std::size_t at = 0;
   for (std::size_t i = 0; i < bytes_.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
-    s.push_back(kHex[bytes_[i] >> 4]);
-    s.push_back(kHex[bytes_[i] & 0x0F]);
+    if (i == 4 || i == 6 || i == 8 || i == 10) ++at;
+    s[at++] = kHex[bytes_[i] >> 4];
+    s[at++] = kHex[bytes_[i] & 0x0F];
   }
   return s;
 }

@@ -43,11 +43,12 @@ std::string text_array(const std::vector<std::string>& values) {
     s += '"';
     const std::string_view v = values[i];
     std::size_t from = 0;
-    for (std::size_t at; (at = v.find_first_of("\"\\", from)) != std::string_view::npos;
-         from = at + 1) {
+    for (std::size_t at = 0; at < v.size(); ++at) {
+      if (v[at] != '"' && v[at] != '\\') continue;
       s.append(v, from, at - from);
       s += '\\';
       s += v[at];
+      from = at + 1;
     }
     s.append(v, from);
     s += '"';
