@@ -169,8 +169,9 @@ void add_order_routes(Router& router, const OrderingApi& api) {
                }
                auto result = co_await api.orders.list(operation_context(ctx, p), std::move(filter));
                if (!result) co_return render_failure(result.error(), ctx);
-               co_return list_response(p.tenant_id, "orders", std::move(*result), pg.limit,
-                                       order_json);
+               co_return list_response(
+                   p.tenant_id, "orders", std::move(*result), pg.limit,
+                   [](const application::OrderRecord& o) { return order_json(o); });
              });
 
   router.add(Method::get, "/v1/orders/{id}", RouteAccess::needs(domain::Permission::orders_read),
@@ -180,7 +181,7 @@ void add_order_routes(Router& router, const OrderingApi& api) {
                if (!id) co_return render_failure(application::failures::not_found(), ctx);
                auto result = co_await api.orders.get(operation_context(ctx, p), *id);
                if (!result) co_return render_failure(result.error(), ctx);
-               co_return json_ok(200, order_json(*result));
+               co_return json_response(200, order_document(*result));
              });
 
   router.add(
@@ -201,7 +202,7 @@ void add_order_routes(Router& router, const OrderingApi& api) {
         }
         auto result = co_await api.orders.cancel(operation_context(ctx, p), *id, std::move(reason));
         if (!result) co_return render_failure(result.error(), ctx);
-        co_return json_ok(200, order_json(*result));
+        co_return json_response(200, order_document(*result));
       });
 
   router.add(Method::post, "/v1/orders/{id}/fulfill",
@@ -219,7 +220,7 @@ void add_order_routes(Router& router, const OrderingApi& api) {
                }
                auto result = co_await api.orders.fulfill(operation_context(ctx, p), *id);
                if (!result) co_return render_failure(result.error(), ctx);
-               co_return json_ok(200, order_json(*result));
+               co_return json_response(200, order_document(*result));
              });
 
   router.add(Method::get, "/v1/orders/{id}/events",

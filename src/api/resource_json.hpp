@@ -10,7 +10,9 @@
 
 namespace brandos::api {
 
-boost::json::object order_json(const application::OrderRecord& o);
+boost::json::object order_json(const application::OrderRecord& o, boost::json::storage_ptr sp = {});
+// order_json serialized.
+std::string order_document(const application::OrderRecord& o);
 boost::json::object product_json(const application::ProductRecord& p);
 boost::json::object user_json(const application::UserRecord& u);
 boost::json::object tenant_json(const application::TenantRecord& t);
