@@ -32,7 +32,9 @@ WHERE brandos.idempotency_keys.status = 'in_flight')sql"};
 
 // The same for many distinct keys of one tenant (a batch of orders), a row per key in the order
 // given. Locking and reading stay two statements: the read's snapshot must be taken after the
-// lock is held, or a key completed by the lock's previous holder would read as new.
+// lock is held, or a key completed by the lock's previous holder would read as new. The read is a
+// primary-key probe per key (LATERAL … LIMIT 1): as a plain join, a plan made while the table had
+// no statistics read all of the tenant's keys for every batch (ADR 0012).
 inline constexpr Query kLockMany{"idempotency.lock_many", R"sql(
 SELECT pg_try_advisory_xact_lock(hashtextextended(k.lock_key, 0)) AS mine
 FROM unnest($1::text[]) WITH ORDINALITY AS k(lock_key, ord) ORDER BY k.ord)sql"};
@@ -41,8 +43,9 @@ SELECT i.status, i.fingerprint = k.fingerprint AS same_request, i.response_statu
        i.response_body, i.locked_until > now() AS held
 FROM unnest($2::uuid[], $3::text[], $4::text[], $5::bytea[])
      WITH ORDINALITY AS k(user_id, endpoint, key, fingerprint, ord)
-LEFT JOIN brandos.idempotency_keys i
-  ON i.tenant_id = $1 AND i.user_id = k.user_id AND i.endpoint = k.endpoint AND i.key = k.key
+LEFT JOIN LATERAL (SELECT * FROM brandos.idempotency_keys i
+                   WHERE i.tenant_id = $1 AND i.user_id = k.user_id AND i.endpoint = k.endpoint
+                     AND i.key = k.key LIMIT 1) i ON true
 ORDER BY k.ord)sql"};
 inline constexpr Query kDoneMany{"idempotency.complete_many", R"sql(
 INSERT INTO brandos.idempotency_keys (tenant_id, user_id, endpoint, key, fingerprint, status,

@@ -5,9 +5,11 @@
 
 namespace brandos::pg::order_sql {
 
+// A primary-key probe per id (as products.lock_for_order, ADR 0012), in no particular order.
 inline constexpr Query kLiveCustomers{"customers.live", R"sql(
-SELECT id FROM brandos.customers
-WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND erased_at IS NULL ORDER BY id)sql"};
+SELECT c.id FROM unnest($2::uuid[]) AS r(id)
+CROSS JOIN LATERAL (SELECT id FROM brandos.customers c
+                    WHERE c.tenant_id = $1 AND c.id = r.id AND c.erased_at IS NULL LIMIT 1) c)sql"};
 
 // Orders, their items and history entries are written one statement each for however many orders
 // a batch placed: per-statement work is paid once per batch (ADR 0013).

@@ -30,9 +30,17 @@ WHERE tenant_id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR sku = $2::t
 ORDER BY id DESC LIMIT $4)sql"};
 
 // Locked in id order: two orders for the same products queue instead of deadlocking.
+// $2 sorted ascending: the products are locked one by one in that order (concurrent orders queue,
+// never deadlock), each by a primary-key probe. Written as a probe per id, not `id = ANY($2)`:
+// on a table without statistics yet (a new database) the planner otherwise reads every product
+// of the tenant through (tenant_id, id) to save a sort, and keeps that plan (ADR 0012).
 inline constexpr Query kLockForOrder{"products.lock_for_order", R"sql(
-SELECT id, sku, name, price, currency, stock FROM brandos.products
-WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL ORDER BY id FOR UPDATE)sql"};
+SELECT p.id, p.sku, p.name, p.price, p.currency, p.stock
+FROM unnest($2::uuid[]) WITH ORDINALITY AS r(id, ord)
+CROSS JOIN LATERAL (SELECT * FROM brandos.products p
+                    WHERE p.tenant_id = $1 AND p.id = r.id AND p.deleted_at IS NULL
+                    LIMIT 1 FOR UPDATE) p
+ORDER BY r.ord)sql"};
 
 inline constexpr Query kSave{"products.save", R"sql(
 UPDATE brandos.products SET name = $3, description = $4, price = $5, stock = $6, version = $7,
@@ -43,10 +51,12 @@ inline constexpr Query kRemove{"products.remove", R"sql(
 UPDATE brandos.products SET deleted_at = now(), version = $3, updated_at = now()
 WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL)sql"};
 
+// $2 distinct ids, $3 their quantities. By `id = ANY`, not a join with unnest: a join may be
+// planned as a scan of all the tenant's products (ADR 0012).
 inline constexpr Query kReserve{"products.reserve", R"sql(
-UPDATE brandos.products p SET stock = p.stock - r.quantity, updated_at = now()
-FROM unnest($2::uuid[], $3::bigint[]) AS r(id, quantity)
-WHERE p.tenant_id = $1 AND p.id = r.id)sql"};
+UPDATE brandos.products p
+SET stock = p.stock - ($3::bigint[])[array_position($2::uuid[], p.id)], updated_at = now()
+WHERE p.tenant_id = $1 AND p.id = ANY($2::uuid[]))sql"};
 
 // Locks an order's products in id order first (as placement does), so a cancel and a placement
 // over the same products queue instead of deadlocking; the UPDATE then takes locks it holds.
