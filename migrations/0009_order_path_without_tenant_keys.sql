@@ -3,8 +3,9 @@
 -- locked its tenant's row five times over, and every concurrent order of the tenant locked the
 -- same row (bench/order_breakdown.sh: V2 against V4). The check guards nothing here: tenants are
 -- never deleted, and row-level security already refuses any row whose tenant_id is not the
--- transaction's tenant, which is only ever set from a tenant that exists. Low-volume tables
--- (users, products, customers) keep theirs.
+-- transaction's tenant, which the service only ever sets from a tenant that exists (SQL run under
+-- an app.tenant_id naming no tenant could now insert such rows). Low-volume tables (users,
+-- products, customers) keep theirs.
 ALTER TABLE brandos.orders DROP CONSTRAINT orders_tenant_id_fkey;
 ALTER TABLE brandos.order_items DROP CONSTRAINT order_items_tenant_id_fkey;
 ALTER TABLE brandos.order_events DROP CONSTRAINT order_events_tenant_id_fkey;

@@ -24,12 +24,13 @@ json::value parsed(const std::string& text) {
 json::object order_json(const application::OrderRecord& o, json::storage_ptr sp) {
   json::array items(sp);
   for (const auto& i : o.items)
-    items.push_back({{"product_id", i.product_id.to_string()},
-                     {"sku", i.sku},
-                     {"name", i.name},
-                     {"quantity", i.quantity},
-                     {"unit_price", i.unit_price},
-                     {"line_total", i.line_total}});
+    items.emplace_back(json::object({{"product_id", i.product_id.to_string()},
+                                     {"sku", i.sku},
+                                     {"name", i.name},
+                                     {"quantity", i.quantity},
+                                     {"unit_price", i.unit_price},
+                                     {"line_total", i.line_total}},
+                                    sp));
   return json::object({{"id", o.id.to_string()},
                        {"status", o.status},
                        {"customer_id", o.customer_id ? json::value(o.customer_id->to_string())

@@ -107,22 +107,12 @@ asio::awaitable<void> OrderBatches::lead(const domain::Uuid& tenant, Line& line)
   // waiter), so take() always includes its own order.
   line.busy = true;
   const std::vector<Waiter*> taken = take(line);
-  // Whatever happens below (even the coroutine's destruction), the taken orders are woken and the
-  // line goes on: a line left busy would stall its tenant's orders on this thread for good.
-  struct HandOn {
-    OrderBatches& self;
-    const domain::Uuid& tenant;
-    Line& line;
-    const std::vector<Waiter*>& taken;
-    ~HandOn() {
-      for (std::size_t i = 1; i < taken.size(); ++i) taken[i]->wakeup.cancel();
-      self.hand_on(tenant, line);
-    }
-  } hand_on_at_exit{*this, tenant, line, taken};
-
   std::vector<PendingOrder*> batch;
   for (Waiter* w : taken) batch.push_back(w->order);
   if (metrics_) metrics_->ran(batch.size());
+  // The runner's exceptions are caught, so the line is always handed on below: a line left busy
+  // would stall its tenant's orders on this thread for good. (Not from a destructor: when the
+  // io_context is destroyed at shutdown, the waiters' frames may already be gone.)
   std::exception_ptr failed;
   try {
     co_await run_(batch);
@@ -133,6 +123,8 @@ asio::awaitable<void> OrderBatches::lead(const domain::Uuid& tenant, Line& line)
     if (!o->result && !o->error)
       o->error =
           failed ? failed : std::make_exception_ptr(std::logic_error("batch left an order open"));
+  for (std::size_t i = 1; i < taken.size(); ++i) taken[i]->wakeup.cancel();
+  hand_on(tenant, line);
 }
 
 }  // namespace brandos::application

@@ -1,6 +1,7 @@
 #include "infrastructure/observability/log.hpp"
 
 #include <charconv>
+#include <cmath>
 
 #include <atomic>
 #include <chrono>
@@ -132,7 +133,11 @@ LogLine& LogLine::num(std::string_view k, double value) {
   key(k);
   char b[32];
   const auto r = std::to_chars(b, b + sizeof b, value, std::chars_format::fixed, 3);
-  buf_.append(b, r.ptr);
+  // JSON has no NaN or infinity, and a value too long for the buffer is no use in a log line.
+  if (r.ec != std::errc() || !std::isfinite(value))
+    buf_ += "null";
+  else
+    buf_.append(b, r.ptr);
   return *this;
 }
 

@@ -91,7 +91,7 @@ void OrderRepository::add(const std::vector<application::NewOrder>& orders) {
       prices.push_back(l.unit_price);
     }
   }
-  s_.queue(Statement(kInsertOrders, tenant_, uuid_array(ids), uuid_array(customers),
+  s_.queue(Statement(kInsertOrders, tenant_, uuid_array(ids), nullable_uuid_array(customers),
                      int64_array(totals), text_array(currencies), uuid_array(created_by)));
   s_.queue(Statement(kInsertItems, tenant_, uuid_array(item_orders), int64_array(positions),
                      uuid_array(products), text_array(skus), text_array(names),

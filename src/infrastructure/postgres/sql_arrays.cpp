@@ -13,7 +13,7 @@ std::string uuid_array(const std::vector<domain::Uuid>& ids) {
   return s + "}";
 }
 
-std::string uuid_array(const std::vector<std::optional<domain::Uuid>>& ids) {
+std::string nullable_uuid_array(const std::vector<std::optional<domain::Uuid>>& ids) {
   std::string s = "{";
   for (std::size_t i = 0; i < ids.size(); ++i) {
     if (i) s += ',';

@@ -12,7 +12,7 @@ namespace brandos::pg {
 // {a,b,c} of plain tokens (uuids, integers).
 std::string uuid_array(const std::vector<domain::Uuid>& ids);
 // …with NULL for the absent ones.
-std::string uuid_array(const std::vector<std::optional<domain::Uuid>>& ids);
+std::string nullable_uuid_array(const std::vector<std::optional<domain::Uuid>>& ids);
 std::string int64_array(const std::vector<std::int64_t>& values);
 // {"a","b"}: every element quoted, \ and " escaped.
 std::string text_array(const std::vector<std::string>& values);

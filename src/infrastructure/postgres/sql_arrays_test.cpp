@@ -17,7 +17,7 @@ TEST(SqlArrays, TextElementsAreQuotedAndEscaped) {
 TEST(SqlArrays, AbsentIdsAreNull) {
   const auto id = domain::Uuid::parse("0191a2b3-c4d5-7e6f-8a9b-0c1d2e3f4a5b");
   ASSERT_TRUE(id);
-  EXPECT_EQ(uuid_array(std::vector<std::optional<domain::Uuid>>{id, std::nullopt}),
+  EXPECT_EQ(nullable_uuid_array(std::vector<std::optional<domain::Uuid>>{id, std::nullopt}),
             "{0191a2b3-c4d5-7e6f-8a9b-0c1d2e3f4a5b,NULL}");
 }
 

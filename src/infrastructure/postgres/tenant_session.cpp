@@ -172,7 +172,14 @@ asio::awaitable<Expected<void>> TenantSession::commit() {
   // passed: cutting it short would answer 503 for work that may well have committed.
   auto r = co_await conn_->pipeline(rest, pool_.deadline());
   finished_ = true;
-  conn_ = PooledConnection();  // back to the pool now; it rolls back if COMMIT never arrived
+  // A statement PostgreSQL refused aborted the transaction, which is still open: roll it back and
+  // wait, so its locks (rows, the keys' advisory locks) are free when the caller learns of the
+  // failure and, say, retries the same keys.
+  if (!r && !conn_->broken() && conn_->in_transaction()) {
+    auto rolled = co_await conn_->execute(Statement("ROLLBACK"), pool_.deadline());
+    if (!rolled) conn_->mark_broken();
+  }
+  conn_ = PooledConnection();  // back to the pool; it rolls back if COMMIT never arrived
   if (!r) co_return std::unexpected(std::move(r.error()));
   co_return Expected<void>{};
 }
