@@ -1,5 +1,7 @@
 #include "infrastructure/postgres/connection.hpp"
 
+#include <algorithm>
+
 #include "infrastructure/observability/log.hpp"
 
 #include <libpq-fe.h>
@@ -248,35 +250,63 @@ bool Connection::send_statement(const Statement& s, bool& sent_prepare,
 struct Connection::SharedWaiter {
   explicit SharedWaiter(asio::any_io_executor ex) : wakeup(std::move(ex)) {}
   asio::steady_timer wakeup;
-  std::optional<Expected<Result>> outcome;
+  std::optional<Expected<std::vector<Result>>> outcome;
 };
 
 asio::awaitable<Expected<Result>> Connection::execute_shared(const Statement& statement,
                                                              Clock::time_point deadline) {
-  if (!on_round_trip_) co_return co_await run_shared(statement, deadline);
+  auto r = co_await pipeline_shared(std::span<const Statement>(&statement, 1), deadline);
+  if (!r) co_return std::unexpected(std::move(r.error()));
+  co_return std::move(r->front());
+}
+
+asio::awaitable<Expected<std::vector<Result>>> Connection::pipeline_shared(
+    std::span<const Statement> batch, Clock::time_point deadline) {
+  if (!on_round_trip_) co_return co_await run_shared(batch, deadline);
   const auto start = Clock::now();
-  auto r = co_await run_shared(statement, deadline);
-  on_round_trip_(std::chrono::duration<double>(Clock::now() - start).count(), r.has_value(),
-                 statement.name());
+  auto r = co_await run_shared(batch, deadline);
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (batch.size() == 1) {  // the readiness probe's and the callers' re-reads: no label to build
+    on_round_trip_(seconds, r.has_value(), batch.front().name());
+    co_return r;
+  }
+  std::string label;
+  for (const auto& s : batch) {
+    if (s.name().empty()) continue;
+    if (!label.empty()) label += ',';
+    label += s.name();
+  }
+  on_round_trip_(seconds, r.has_value(), label);
   co_return r;
 }
 
-asio::awaitable<Expected<Result>> Connection::run_shared(const Statement& statement,
-                                                         Clock::time_point deadline) {
+asio::awaitable<Expected<std::vector<Result>>> Connection::run_shared(
+    std::span<const Statement> batch, Clock::time_point deadline) {
   if (broken_)
     co_return std::unexpected(Error{ErrorKind::connection_failed, "", "connection is broken"});
-  bool sent_prepare = false;
-  const std::string* prepared_sql = nullptr;
-  if (!send_statement(statement, sent_prepare, prepared_sql) || PQpipelineSync(conn_) != 1) {
+  SharedEntry pending;
+  for (const Statement& statement : batch) {
+    bool sent_prepare = false;
+    const std::string* prepared_sql = nullptr;
+    if (!send_statement(statement, sent_prepare, prepared_sql)) {
+      Error e = connection_error("send query");
+      fail_shared(e);
+      co_return std::unexpected(std::move(e));
+    }
+    if (sent_prepare) {
+      pending.prepares.push_back(true);
+      pending.prepared_sqls.push_back(*prepared_sql);
+    }
+    pending.prepares.push_back(false);
+  }
+  if (PQpipelineSync(conn_) != 1) {
     Error e = connection_error("send query");
     fail_shared(e);
     co_return std::unexpected(std::move(e));
   }
   SharedWaiter waiter(socket_.get_executor());
   waiter.wakeup.expires_at(deadline);
-  SharedEntry& entry = shared_.emplace_back();
-  entry.has_prepare = sent_prepare;
-  if (sent_prepare) entry.prepared_sql = *prepared_sql;
+  SharedEntry& entry = shared_.emplace_back(std::move(pending));
   entry.waiter = &waiter;
   if (!reader_running_) {
     reader_running_ = true;
@@ -294,8 +324,8 @@ asio::awaitable<Expected<Result>> Connection::run_shared(const Statement& statem
 
   co_await waiter.wakeup.async_wait(use_tuple);
   if (waiter.outcome) co_return std::move(*waiter.outcome);
-  // Deadline passed. The statement is still queued on the server, ahead of others: cancel it
-  // and give up the connection; everyone behind it fails over to a new one.
+  // Deadline passed. The statements are still queued on the server, ahead of others: cancel
+  // them and give up the connection; everyone behind fails over to a new one.
   entry.waiter = nullptr;
   send_cancel();
   broken_ = true;
@@ -334,19 +364,26 @@ asio::awaitable<void> Connection::read_shared(std::shared_ptr<Connection> self) 
     }
     SharedEntry& e = c.shared_.front();
     const ExecStatusType status = PQresultStatus(r);
-    const bool is_prepare = e.has_prepare && e.results_seen == 0;
-    if (status != PGRES_PIPELINE_SYNC) ++e.results_seen;
+    bool is_prepare = false;
+    if (status != PGRES_PIPELINE_SYNC) {
+      is_prepare = e.results_seen < e.prepares.size() && e.prepares[e.results_seen];
+      ++e.results_seen;
+    }
     switch (status) {
       case PGRES_PIPELINE_SYNC:
         PQclear(r);
-        if (e.has_prepare && e.error) c.prepared_.erase(e.prepared_sql);
+        if (e.error)
+          for (const std::string& sql : e.prepared_sqls) c.prepared_.erase(sql);
         if (e.waiter) {
+          const std::size_t wanted =
+              static_cast<std::size_t>(std::count(e.prepares.begin(), e.prepares.end(), false));
           if (e.error)
             e.waiter->outcome = std::unexpected(std::move(*e.error));
-          else if (e.result)
-            e.waiter->outcome = std::move(*e.result);
+          else if (e.results.size() == wanted)
+            e.waiter->outcome = std::move(e.results);
           else
-            e.waiter->outcome = std::unexpected(Error{ErrorKind::protocol, "", "no result"});
+            e.waiter->outcome =
+                std::unexpected(Error{ErrorKind::protocol, "", "result count does not match"});
           e.waiter->wakeup.cancel();
         }
         c.shared_.pop_front();
@@ -356,14 +393,14 @@ asio::awaitable<void> Connection::read_shared(std::shared_ptr<Connection> self) 
         if (is_prepare)
           PQclear(r);
         else
-          e.result.emplace(r);
+          e.results.emplace_back(r);
         break;
       case PGRES_FATAL_ERROR:
       case PGRES_NONFATAL_ERROR:
         if (!e.error) e.error = error_from_result(r);
         PQclear(r);
         break;
-      default:  // PIPELINE_ABORTED: the prepare before it failed
+      default:  // PIPELINE_ABORTED: a statement before it in the segment failed
         if (!e.error && status != PGRES_PIPELINE_ABORTED)
           e.error = Error{ErrorKind::protocol, "", "unexpected result status"};
         PQclear(r);

@@ -76,6 +76,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // breaks the connection (a slow statement would otherwise hold up every one behind it).
   boost::asio::awaitable<Expected<Result>> execute_shared(const Statement& statement,
                                                           Clock::time_point deadline);
+  // The same for a few statements sent together under one Sync: one implicit transaction of
+  // their own (a read's tenant setting and its query), atomic and isolated from the statements
+  // of the other callers before and after it. Their results, in order.
+  boost::asio::awaitable<Expected<std::vector<Result>>> pipeline_shared(
+      std::span<const Statement> batch, Clock::time_point deadline);
   std::size_t in_flight() const { return shared_.size(); }
 
   // For a connection that ran LISTEN and nothing else since: waits for notifications until
@@ -100,8 +105,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection(boost::asio::any_io_executor executor, pg_conn* conn,
              const ConnectionOptions& options);
 
-  boost::asio::awaitable<Expected<Result>> run_shared(const Statement& statement,
-                                                      Clock::time_point deadline);
+  boost::asio::awaitable<Expected<std::vector<Result>>> run_shared(std::span<const Statement> batch,
+                                                                   Clock::time_point deadline);
   boost::asio::awaitable<Expected<std::vector<Result>>> run_pipeline(
       std::span<const Statement> batch, Clock::time_point deadline);
   enum class Wait { read, write };
@@ -116,10 +121,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   struct SharedWaiter;
   struct SharedEntry {
-    bool has_prepare = false;
-    std::string prepared_sql;  // set when has_prepare: forget it if the prepare fails
-    int results_seen = 0;
-    std::optional<Result> result;
+    std::vector<bool> prepares;              // per result expected: is it a prepare's
+    std::vector<std::string> prepared_sqls;  // prepares sent: forgotten if the segment fails
+    std::size_t results_seen = 0;
+    std::vector<Result> results;
     std::optional<Error> error;
     SharedWaiter* waiter = nullptr;  // null once its caller gave up
   };

@@ -198,14 +198,21 @@ asio::awaitable<Expected<Result>> Pool::execute(const Statement& statement) {
 
 asio::awaitable<Expected<Result>> Pool::execute(const Statement& statement,
                                                 Clock::time_point until) {
+  auto r = co_await pipeline_shared(std::span<const Statement>(&statement, 1), until);
+  if (!r) co_return std::unexpected(std::move(r.error()));
+  co_return std::move(r->front());
+}
+
+asio::awaitable<Expected<std::vector<Result>>> Pool::pipeline_shared(
+    std::span<const Statement> batch, Clock::time_point until) {
   if (options_.shared_connections <= 0 || shut_down_) {
     auto c = co_await acquire();
     if (!c) co_return std::unexpected(std::move(c.error()));
-    co_return co_await (*c)->execute(statement, until);
+    co_return co_await (*c)->pipeline(batch, until);
   }
   for (;;) {
     auto c = co_await shared_connection();
-    if (c) co_return co_await (*c)->execute_shared(statement, until);
+    if (c) co_return co_await (*c)->pipeline_shared(batch, until);
     if (c.error().kind != ErrorKind::pool_exhausted || Clock::now() >= until)
       co_return std::unexpected(std::move(c.error()));
     // Another caller is opening the shared connection: yield and look again.

@@ -71,6 +71,10 @@ class Pool {
   boost::asio::awaitable<Expected<Result>> execute(const Statement& statement);
   boost::asio::awaitable<Expected<Result>> execute(const Statement& statement,
                                                    Clock::time_point deadline);
+  // A few statements under one Sync (one implicit transaction of their own), multiplexed with
+  // other callers' over a shared connection like execute(): for reads of one round trip.
+  boost::asio::awaitable<Expected<std::vector<Result>>> pipeline_shared(
+      std::span<const Statement> batch, Clock::time_point deadline);
   // One pipelined batch (one implicit transaction) on an exclusive connection.
   boost::asio::awaitable<Expected<std::vector<Result>>> pipeline(std::span<const Statement> batch);
 

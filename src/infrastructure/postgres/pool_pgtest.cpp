@@ -209,6 +209,43 @@ TEST_F(PoolTest, FailuresOnTheSharedConnectionStayWithTheirOwnStatement) {
   EXPECT_EQ(count_rows(), "2");
 }
 
+// Reads of many tenants multiplexed over one connection (TenantSession's read round trips): each
+// caller's statements under their own Sync are one implicit transaction, so a transaction-local
+// setting made by one caller is never seen by the next, and a failing segment fails alone.
+TEST_F(PoolTest, SegmentsOnTheSharedConnectionAreTransactionsOfTheirOwn) {
+  options_.acquire_timeout = 5s;
+  Pool pool(io_.get_executor(), options_);
+  int isolated = 0, failed_alone = 0;
+  constexpr int kCallers = 150;
+  for (int i = 0; i < kCallers; ++i) {
+    asio::co_spawn(
+        io_,
+        [&, i]() -> asio::awaitable<void> {
+          const std::string mine = "tenant-" + std::to_string(i);
+          std::vector<Statement> segment;
+          if (i % 3 != 2)  // every third caller sets nothing and must see nothing
+            segment.emplace_back("SELECT set_config('app.tenant_id', $1, true)", mine);
+          if (i % 10 == 9) segment.emplace_back("SELEC 1");  // fails, with its segment only
+          segment.emplace_back("SELECT coalesce(current_setting('app.tenant_id', true), '') AS t");
+          auto r = co_await pool.pipeline_shared(segment, pool.deadline());
+          if (i % 10 == 9) {
+            // (The first caller's prepare fails with a syntax error; callers who sent theirs
+            // before that answer came back fail on the statement it did not create.)
+            if (!r) ++failed_alone;
+            co_return;
+          }
+          if (!r) co_return;
+          const std::string seen(r->back().text(0, 0));
+          if (seen == (i % 3 != 2 ? mine : std::string())) ++isolated;
+        },
+        asio::detached);
+  }
+  io_.run();
+  EXPECT_EQ(failed_alone, kCallers / 10);
+  EXPECT_EQ(isolated, kCallers - kCallers / 10);
+  EXPECT_EQ(pool.stats().open.load(), 1);  // all of it over the one shared connection
+}
+
 TEST_F(PoolTest, SlowStatementOnTheSharedConnectionTimesOutAndTheNextCallersRecover) {
   options_.query_timeout = 300ms;
   Pool pool(io_.get_executor(), options_);

@@ -111,6 +111,10 @@ asio::awaitable<Expected<std::vector<Result>>> TenantSession::run(std::vector<St
     }
     began_ = true;
     r = co_await conn_->pipeline(sent, deadline());
+  } else if (access_ == Access::read) {
+    // A read is one implicit transaction per round trip, tenant set first: it can share the
+    // thread's multiplexed connection, its own Sync keeping it apart from its neighbours.
+    r = co_await pool_.pipeline_shared(sent, deadline());
   } else {
     r = co_await pool_.pipeline(sent);
   }
