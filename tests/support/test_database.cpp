@@ -1,5 +1,7 @@
 #include "support/test_database.hpp"
 
+#include <random>
+
 #include <libpq-fe.h>
 #include <unistd.h>
 
@@ -56,8 +58,12 @@ SharedCluster& shared() {
 }
 
 std::string unique_name(const char* prefix) {
+  // The pid alone is not unique over a run: pids wrap (pid_max is 32,768 on Debian) while the
+  // shared cluster keeps every test's database, so a reused pid met its predecessor's name.
+  static const unsigned salt = std::random_device{}();
   static std::atomic<int> counter{0};
-  return std::string(prefix) + "_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+  return std::string(prefix) + "_" + std::to_string(getpid()) + "_" +
+         std::to_string(salt % 100000) + "_" + std::to_string(counter++);
 }
 
 // The same database privileges the self-managed cluster gives the real database.
