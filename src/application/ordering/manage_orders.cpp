@@ -254,7 +254,7 @@ asio::awaitable<Outcome<void>> ManageOrders::place_together(
 asio::awaitable<Outcome<OrderRecord>> ManageOrders::get(const OperationContext& ctx,
                                                         const domain::Uuid& id) const {
   if (auto f = lacks(ctx, Permission::orders_read)) co_return std::unexpected(*f);
-  auto uow = data_.begin(ctx, Access::read);
+  auto uow = data_.begin(ctx, Access::read_by_key);
   auto o = co_await uow->orders().get(id);
   if (!o) co_return std::unexpected(o.error());
   if (!*o) co_return std::unexpected(failures::not_found());

@@ -33,10 +33,12 @@ namespace brandos::application {
 
 // read: each round trip is its own atomic snapshot; nothing is locked and nothing may be written
 //       (such a unit of work may one day be served by a replica).
+// read_by_key: a read of a few rows by primary key, fast by construction: its round trips may
+//       share a connection with other callers' statements (a slow one would hold them up).
 // write: one transaction on the primary from the first round trip to commit; locks are held.
 // write_per_round_trip: on the primary, each round trip (and the commit's flush) is its own
 //       atomic transaction, with no BEGIN/COMMIT round trip: for work that is one round trip.
-enum class Access { read, write, write_per_round_trip };
+enum class Access { read, read_by_key, write, write_per_round_trip };
 
 // How the tenant of a unit of work is known: from the context, or — before anyone is signed in —
 // resolved by the database from a tenant's slug or from a refresh token's hash. A unit of work

@@ -55,7 +55,8 @@ void TenantSession::remember_now(const Result& r) {
 }
 
 void TenantSession::queue(Statement statement) {
-  if (access_ == Access::read) throw std::logic_error("a read unit of work cannot write");
+  if (access_ == Access::read || access_ == Access::read_by_key)
+    throw std::logic_error("a read unit of work cannot write");
   if (finished_) throw std::logic_error("unit of work is finished");
   queued_.push_back(std::move(statement));
 }
@@ -111,8 +112,8 @@ asio::awaitable<Expected<std::vector<Result>>> TenantSession::run(std::vector<St
     }
     began_ = true;
     r = co_await conn_->pipeline(sent, deadline());
-  } else if (access_ == Access::read) {
-    // A read is one implicit transaction per round trip, tenant set first: it can share the
+  } else if (access_ == Access::read_by_key) {
+    // One implicit transaction per round trip, tenant set first, and fast: it can share the
     // thread's multiplexed connection, its own Sync keeping it apart from its neighbours.
     r = co_await pool_.pipeline_shared(sent, deadline());
   } else {

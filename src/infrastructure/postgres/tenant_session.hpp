@@ -7,6 +7,7 @@
 //   write                 BEGIN; set tenant; queued…; batch   …later round trips…   queued…; COMMIT
 //   write_per_round_trip  set tenant; queued…; batch           (one implicit transaction each)
 //   read                  set tenant; batch                    (one implicit transaction each)
+//   read_by_key           the same, on the thread's shared, multiplexed connection
 //
 // Statements of one pipeline up to its Sync are one implicit transaction in PostgreSQL, so the
 // two single-round-trip modes need no BEGIN/COMMIT and still commit all or nothing.

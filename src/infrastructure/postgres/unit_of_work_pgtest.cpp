@@ -4,7 +4,10 @@
 #include "infrastructure/postgres/unit_of_work.hpp"
 
 #include <gtest/gtest.h>
+
 #include <sodium.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 
 #include "application/customers/manage_customers.hpp"
 #include "infrastructure/crypto/personal_data_cipher.hpp"
@@ -164,6 +167,38 @@ TEST_F(UnitOfWorkTest, SeesOnlyItsOwnTenantWhereverTheTenantComesFrom) {
   auto unknown = by_slug("no-such-brand");
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().code, application::FailureCode::not_found);
+}
+
+// Reads by key go over the thread's shared connection, one Sync each: interleaved with the other
+// tenant's, each still sees its own tenant only.
+TEST_F(UnitOfWorkTest, ReadsByKeyOnTheSharedConnectionSeeOnlyTheirTenant) {
+  const domain::Uuid id = ids_.new_id();
+  ASSERT_TRUE(run_sync(io_, [&]() -> asio::awaitable<bool> {
+    auto uow = data_->begin(in(kTenantA), Access::write);
+    auto now = co_await uow->now();
+    uow->products().add({id, "BY-KEY", "Mug", std::nullopt, 100, "EUR", 1, 1, *now, *now});
+    co_return (co_await uow->commit()).has_value();
+  }()));
+  int own = 0, foreign = 0;
+  for (int i = 0; i < 40; ++i) {
+    asio::co_spawn(
+        io_,
+        [&, i]() -> asio::awaitable<void> {
+          const bool a = i % 2 == 0;
+          auto uow = data_->begin(in(a ? kTenantA : kTenantB), Access::read_by_key);
+          auto p = co_await uow->products().get(id);
+          if (p && *p && a) ++own;
+          if (p && *p && !a) ++foreign;
+        },
+        asio::detached);
+  }
+  io_.restart();
+  io_.run();
+  EXPECT_EQ(own, 20);
+  EXPECT_EQ(foreign, 0);
+  auto uow = data_->begin(in(kTenantA), Access::read_by_key);
+  EXPECT_THROW(uow->audit().append({"test.accepted", std::nullopt, "x", "y", {}}),
+               std::logic_error);
 }
 
 TEST_F(UnitOfWorkTest, AReadUnitOfWorkRefusesToWrite) {
