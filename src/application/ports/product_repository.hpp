@@ -52,10 +52,6 @@ class ProductRepository {
   // The live product, locked until the unit of work ends.
   [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::optional<ProductRecord>>> lock(
       const domain::Uuid& id) = 0;
-  // Live products among `ids`, locked in id order (so two orders for the same products queue
-  // instead of deadlocking).
-  [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::vector<domain::StockedProduct>>>
-  lock_for_order(const std::vector<domain::Uuid>& ids) = 0;
   // Queued: writes name, description, price, stock and version as given; updated_at = now.
   virtual void save(const ProductRecord& product) = 0;
   // Queued: soft delete with the given (new) version.

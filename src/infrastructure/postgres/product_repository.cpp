@@ -29,11 +29,6 @@ ProductRecord product_of(const Row& r) {
   return p;
 }
 
-domain::StockedProduct stocked_of(const Row& r) {
-  return {r.uuid("id"),     r.text("sku"),      r.text("name"),
-          r.int64("price"), r.text("currency"), r.int64("stock")};
-}
-
 }  // namespace
 
 void ProductRepository::add(const ProductRecord& p) {
@@ -62,13 +57,6 @@ asio::awaitable<Outcome<std::optional<ProductRecord>>> ProductRepository::lock(
   if (!r) co_return std::unexpected(failure_or_throw(r.error()));
   if (r->rows() != 1) co_return std::optional<ProductRecord>{};
   co_return product_of(Row(*r, 0));
-}
-
-asio::awaitable<Outcome<std::vector<domain::StockedProduct>>> ProductRepository::lock_for_order(
-    const std::vector<domain::Uuid>& ids) {
-  auto r = co_await s_.run(Statement(kLockForOrder, tenant_, uuid_array(ids)));
-  if (!r) co_return std::unexpected(failure_or_throw(r.error()));
-  co_return map_rows(*r, stocked_of);
 }
 
 void ProductRepository::save(const ProductRecord& p) {

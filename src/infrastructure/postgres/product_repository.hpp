@@ -19,8 +19,6 @@ class ProductRepository final : public application::ProductRepository {
       int limit) override;
   boost::asio::awaitable<application::Outcome<std::optional<application::ProductRecord>>> lock(
       const domain::Uuid& id) override;
-  boost::asio::awaitable<application::Outcome<std::vector<domain::StockedProduct>>> lock_for_order(
-      const std::vector<domain::Uuid>& ids) override;
   void save(const application::ProductRecord& product) override;
   void remove(const domain::Uuid& id, int version) override;
   void reserve(const std::vector<application::StockChange>& changes) override;
