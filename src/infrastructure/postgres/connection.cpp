@@ -253,6 +253,22 @@ struct Connection::SharedWaiter {
   std::optional<Expected<std::vector<Result>>> outcome;
 };
 
+void Connection::report_round_trip(Clock::time_point start, bool ok,
+                                   std::span<const Statement> batch) const {
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (batch.size() == 1) {  // most shared round trips (probes, re-reads): no label to build
+    on_round_trip_(seconds, ok, batch.front().name());
+    return;
+  }
+  std::string label;  // the statements' names, "tenant.set,orders.get"
+  for (const auto& s : batch) {
+    if (s.name().empty()) continue;
+    if (!label.empty()) label += ',';
+    label += s.name();
+  }
+  on_round_trip_(seconds, ok, label);
+}
+
 asio::awaitable<Expected<Result>> Connection::execute_shared(const Statement& statement,
                                                              Clock::time_point deadline) {
   auto r = co_await pipeline_shared(std::span<const Statement>(&statement, 1), deadline);
@@ -265,18 +281,7 @@ asio::awaitable<Expected<std::vector<Result>>> Connection::pipeline_shared(
   if (!on_round_trip_) co_return co_await run_shared(batch, deadline);
   const auto start = Clock::now();
   auto r = co_await run_shared(batch, deadline);
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  if (batch.size() == 1) {  // the readiness probe's and the callers' re-reads: no label to build
-    on_round_trip_(seconds, r.has_value(), batch.front().name());
-    co_return r;
-  }
-  std::string label;
-  for (const auto& s : batch) {
-    if (s.name().empty()) continue;
-    if (!label.empty()) label += ',';
-    label += s.name();
-  }
-  on_round_trip_(seconds, r.has_value(), label);
+  report_round_trip(start, r.has_value(), batch);
   co_return r;
 }
 
@@ -426,13 +431,7 @@ asio::awaitable<Expected<std::vector<Result>>> Connection::pipeline(
   if (!on_round_trip_) co_return co_await run_pipeline(batch, deadline);
   const auto start = Clock::now();
   auto r = co_await run_pipeline(batch, deadline);
-  std::string label;
-  for (const auto& s : batch) {
-    if (s.name().empty()) continue;
-    if (!label.empty()) label += ',';
-    label += s.name();
-  }
-  on_round_trip_(std::chrono::duration<double>(Clock::now() - start).count(), r.has_value(), label);
+  report_round_trip(start, r.has_value(), batch);
   co_return r;
 }
 

@@ -105,6 +105,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection(boost::asio::any_io_executor executor, pg_conn* conn,
              const ConnectionOptions& options);
 
+  // Hands a finished round trip's time, outcome and statement names to on_round_trip_.
+  void report_round_trip(Clock::time_point start, bool ok, std::span<const Statement> batch) const;
   boost::asio::awaitable<Expected<std::vector<Result>>> run_shared(std::span<const Statement> batch,
                                                                    Clock::time_point deadline);
   boost::asio::awaitable<Expected<std::vector<Result>>> run_pipeline(
