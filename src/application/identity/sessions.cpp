@@ -27,6 +27,10 @@ TokenPair start_session(const IdentityDependencies& deps, UnitOfWork& uow,
 
 asio::awaitable<Outcome<TokenPair>> Login::operator()(const OperationContext& ctx,
                                                       LoginCommand c) const {
+  // A slug that cannot name a tenant is refused before anything is looked up or counted: the
+  // failure counters are keyed by it, and a request must not be able to size them.
+  if (!domain::valid_slug(c.tenant_slug))
+    co_return std::unexpected(failures::unauthorized("Wrong tenant, e-mail or password."));
   const std::string email = domain::normalise_email(c.email).value_or("");
   const std::string lock_key = "login-failures:" + c.tenant_slug + ":" + email;
   // Audit entries are built as named values: GCC 12 mishandles braced temporaries inside
@@ -42,8 +46,11 @@ asio::awaitable<Outcome<TokenPair>> Login::operator()(const OperationContext& ct
     co_return co_await uow->users().find_for_login(email);
   };
 
-  const RateDecision lock = deps_.limiter.peek(lock_key, kLoginFailureLimit);
-  if (!lock.allowed) {
+  // An attempt is counted before its password is verified, atomically, so guesses sent in
+  // parallel cannot all be verified before the first failure is counted: at most the limit's
+  // worth are. A success clears the count.
+  const RateDecision attempt = deps_.limiter.hit(lock_key, kLoginFailureLimit);
+  if (!attempt.allowed) {
     auto found = co_await look_up();
     if (!found) co_return std::unexpected(found.error());
     if (found->tenant) {
@@ -52,7 +59,7 @@ asio::awaitable<Outcome<TokenPair>> Login::operator()(const OperationContext& ct
       auto audited = co_await record_audit(deps_.data, ctx, found->tenant->id, std::move(entries));
       if (!audited) co_return std::unexpected(audited.error());
     }
-    co_return std::unexpected(failures::rate_limited(lock.reset_seconds));
+    co_return std::unexpected(failures::rate_limited(attempt.reset_seconds));
   }
 
   auto found = co_await look_up();
@@ -63,10 +70,9 @@ asio::awaitable<Outcome<TokenPair>> Login::operator()(const OperationContext& ct
   if (!known || !ok) {
     if (!found->tenant)
       co_return std::unexpected(failures::unauthorized("Wrong tenant, e-mail or password."));
-    const RateDecision d = deps_.limiter.hit(lock_key, kLoginFailureLimit);
     std::vector<AuditEntry> entries;
     entries.push_back(audit_entry("auth.login_failed", found->user, "failure"));
-    if (!d.allowed || d.remaining == 0)
+    if (attempt.remaining == 0)
       entries.push_back(audit_entry("auth.login_locked", found->user, "denied"));
     auto audited = co_await record_audit(deps_.data, ctx, found->tenant->id, std::move(entries));
     if (!audited) co_return std::unexpected(audited.error());

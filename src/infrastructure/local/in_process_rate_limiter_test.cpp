@@ -2,12 +2,21 @@
 
 #include <gtest/gtest.h>
 
-#include <thread>
+#include <string>
 
 namespace brandos::local {
 namespace {
 
 using application::RateLimit;
+using namespace std::chrono_literals;
+
+// A clock the test moves by hand, so windows pass without sleeping.
+struct ManualClock {
+  InProcessRateLimiter::Clock::time_point now{std::chrono::hours(1)};
+  std::function<InProcessRateLimiter::Clock::time_point()> source() {
+    return [this] { return now; };
+  }
+};
 
 TEST(InProcessRateLimiter, AllowsUpToTheLimitThenRefuses) {
   InProcessRateLimiter limiter;
@@ -37,13 +46,53 @@ TEST(InProcessRateLimiter, PeekDoesNotCountAndResetClears) {
 }
 
 TEST(InProcessRateLimiter, WindowsRollOver) {
-  InProcessRateLimiter limiter;
+  ManualClock clock;
+  InProcessRateLimiter limiter(InProcessRateLimiter::kDefaultMaxEntries, clock.source());
   const RateLimit limit{1, std::chrono::seconds(1)};
   EXPECT_TRUE(limiter.hit("k", limit).allowed);
   EXPECT_FALSE(limiter.hit("k", limit).allowed);
-  // Two windows later the old count has fully decayed. (Sleeps, but asserts no timing.)
-  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  clock.now += 1500ms;  // half of the previous window still weighs
+  EXPECT_FALSE(limiter.hit("k", limit).allowed);
+  clock.now += 600ms;  // two windows later the old count has fully decayed
   EXPECT_TRUE(limiter.hit("k", limit).allowed);
+}
+
+TEST(InProcessRateLimiter, LookingUpAKeyStoresNothing) {
+  InProcessRateLimiter limiter;
+  const RateLimit limit{5, std::chrono::minutes(15)};
+  for (int i = 0; i < 1000; ++i) limiter.peek("unknown:" + std::to_string(i), limit);
+  limiter.reset("never-counted");
+  EXPECT_EQ(limiter.size(), 0u);
+}
+
+TEST(InProcessRateLimiter, HoldsNoMoreThanItsBoundAndForgetsTheLeastRecentlyCounted) {
+  InProcessRateLimiter limiter(160);  // 10 per shard
+  const RateLimit limit{1, std::chrono::minutes(15)};
+  EXPECT_TRUE(limiter.hit("victim", limit).allowed);
+  for (int i = 0; i < 10'000; ++i) {
+    limiter.hit(std::string(1000, 'x') + std::to_string(i), limit);
+    ASSERT_LE(limiter.size(), 160u);
+    if (i % 5 == 0) limiter.hit("hot", limit);
+  }
+  EXPECT_GT(limiter.evictions(), 0u);
+  // A key counted again and again stays; the one counted once long ago was dropped.
+  EXPECT_FALSE(limiter.peek("hot", limit).allowed);
+  EXPECT_TRUE(limiter.peek("victim", limit).allowed);
+}
+
+TEST(InProcessRateLimiter, EachKeyExpiresByItsOwnWindow) {
+  ManualClock clock;
+  InProcessRateLimiter limiter(InProcessRateLimiter::kDefaultMaxEntries, clock.source());
+  const RateLimit lockout{5, std::chrono::minutes(15)};
+  const RateLimit per_minute{60, std::chrono::minutes(1)};
+  for (int i = 0; i < 5; ++i) limiter.hit("login-failures:acme:a@b.c", lockout);
+  for (int i = 0; i < 200; ++i) limiter.hit("login:10.0.0." + std::to_string(i), per_minute);
+  clock.now += std::chrono::minutes(3);  // past the short keys' two windows, inside the lockout's
+  for (int i = 0; i < 1000; ++i) limiter.hit("login:10.1." + std::to_string(i), per_minute);
+  EXPECT_FALSE(limiter.peek("login-failures:acme:a@b.c", lockout).allowed);
+  // The dead short-window keys were swept as calls went by (each shard saw far more calls than it
+  // had dead keys); the lockout and the new keys remain.
+  EXPECT_EQ(limiter.size(), 1001u);
 }
 
 }  // namespace

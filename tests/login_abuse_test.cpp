@@ -1,0 +1,86 @@
+// Black-box tests of what an attacker can do to login before authenticating: size the server's
+// memory with huge values (issue 9, item 1) and race guesses past the lockout (item 2).
+#include <gtest/gtest.h>
+
+#include <boost/json/value.hpp>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/api_client.hpp"
+#include "support/server_process.hpp"
+
+namespace brandos::testing {
+namespace {
+
+namespace json = boost::json;
+
+// Resident memory of a process, in KiB, from /proc.
+long rss_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return -1;
+}
+
+TEST(LoginAbuse, HugeDistinctTenantValuesDoNotGrowMemory) {
+  TestServer s({"--login-attempts-per-minute-per-ip", "1000000"});
+  ApiClient api(s.process.port());
+  auto failed_login = [&](int i) {
+    std::string tenant(1024 * 1024 - 200, 'a' + i % 26);
+    tenant.replace(0, std::to_string(i).size(), std::to_string(i));  // distinct per request
+    auto r = api.post("/v1/auth/login", json::object{{"tenant", tenant},
+                                                     {"email", "someone@example.test"},
+                                                     {"password", "wrong wrong wrong 1"}});
+    // Refused as a wrong login or as too large, never as a server failure.
+    EXPECT_TRUE(r.status == 401 || r.status == 413) << i << ": " << r.status;
+  };
+  for (int i = 0; i < 20; ++i) failed_login(i);  // warm up buffers and pools
+  const long before = rss_kib(s.process.pid());
+  ASSERT_GT(before, 0);
+  for (int i = 20; i < 1020; ++i) failed_login(i);
+  const long after = rss_kib(s.process.pid());
+  EXPECT_LT(after - before, 50 * 1024) << "RSS went from " << before << " KiB to " << after;
+}
+
+TEST(LoginAbuse, ParallelGuessesAreCountedBeforeTheyAreVerified) {
+  TestServer s({"--login-attempts-per-minute-per-ip", "1000"});
+  ApiClient api(s.process.port());
+  const Brand brand = sign_up_brand(api);
+  constexpr int kGuesses = 60;
+  std::vector<int> statuses(kGuesses);
+  std::vector<std::thread> guessers;
+  for (int i = 0; i < kGuesses; ++i) {
+    guessers.emplace_back([&, i] {
+      ApiClient own(s.process.port());
+      statuses[i] = own.post("/v1/auth/login",
+                             json::object{{"tenant", brand.slug},
+                                          {"email", brand.owner_email},
+                                          {"password", "guess number " + std::to_string(i)}})
+                        .status;
+    });
+  }
+  for (auto& t : guessers) t.join();
+  int wrong = 0;
+  int locked = 0;
+  for (int status : statuses) {
+    if (status == 401) ++wrong;
+    if (status == 429) ++locked;
+  }
+  // Only guesses whose password was verified can answer 401, and each one is audited.
+  EXPECT_LE(wrong, 5);
+  EXPECT_EQ(wrong + locked, kGuesses);
+  auto verified = api.get("/v1/audit-events?limit=100&action=auth.login_failed", brand.owner_token);
+  ASSERT_EQ(verified.status, 200) << verified.raw.body;
+  EXPECT_LE(verified.body.at("data").as_array().size(), 5u);
+  // The lockout holds for the right password too.
+  auto owner = api.post("/v1/auth/login", json::object{{"tenant", brand.slug},
+                                                       {"email", brand.owner_email},
+                                                       {"password", kStrongPassword}});
+  EXPECT_EQ(owner.status, 429);
+}
+
+}  // namespace
+}  // namespace brandos::testing
