@@ -8,6 +8,7 @@
 
 namespace brandos::app {
 
+using observability::log_error;
 using observability::log_info;
 using observability::log_warn;
 
@@ -62,6 +63,45 @@ void run_migrations(const std::string& owner_conninfo) {
       .write();
 }
 
+// The self-managed server is restarted when it dies; each step is logged and counted.
+void DatabaseModule::supervise(embedded_pg::Cluster& cluster) {
+  auto& restarts =
+      registry_.counter("database_restarts_total",
+                        "Times the self-managed PostgreSQL was started again after it died.", {});
+  auto& failed =
+      registry_.counter("database_restart_failures_total",
+                        "Attempts to start the self-managed PostgreSQL again that failed.", {});
+  supervisor_ = std::make_unique<embedded_pg::ClusterSupervisor>(
+      cluster, embedded_pg::SupervisionOptions{},
+      [&restarts, &failed](const embedded_pg::SupervisionEvent& e) {
+        using Kind = embedded_pg::SupervisionEvent::Kind;
+        switch (e.kind) {
+          case Kind::found_dead:
+            log_error("database_down")
+                .str("mode", "self-managed")
+                .str("action", "restarting")
+                .write();
+            break;
+          case Kind::restart_failed:
+            failed.inc();
+            log_error("database_restart_failed")
+                .num("attempt", static_cast<std::int64_t>(e.attempts))
+                .num("down_ms", static_cast<std::int64_t>(e.down_for.count()))
+                .num("retry_in_ms", static_cast<std::int64_t>(e.retry_in.count()))
+                .str("error", e.error)
+                .write();
+            break;
+          case Kind::restarted:
+            restarts.inc();
+            log_info("database_restarted")
+                .num("attempts", static_cast<std::int64_t>(e.attempts))
+                .num("down_ms", static_cast<std::int64_t>(e.down_for.count()))
+                .write();
+            break;
+        }
+      });
+}
+
 DatabaseModule::DatabaseModule(const Config& config, Runtime& runtime,
                                observability::Registry& registry, application::IdGenerator& ids)
     : config_(config), runtime_(runtime), registry_(registry), ids_(ids) {}
@@ -69,6 +109,7 @@ DatabaseModule::DatabaseModule(const Config& config, Runtime& runtime,
 void DatabaseModule::start() {
   target_ = prepare_database(config_);
   run_migrations(target_.owner_conninfo);
+  if (target_.cluster) supervise(*target_.cluster);
 
   auto& query_seconds = registry_.histogram("db_query_duration_seconds",
                                             "PostgreSQL round trips (one pipeline) by duration.",
@@ -152,6 +193,7 @@ void DatabaseModule::stop() {
 }
 
 void DatabaseModule::close() {
+  supervisor_.reset();  // before the cluster stops: a stop must not look like a crash
   threads_.clear();
   if (target_.cluster) target_.cluster->stop();
 }

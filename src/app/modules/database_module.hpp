@@ -10,6 +10,7 @@
 #include "app/runtime.hpp"
 #include "application/check_readiness.hpp"
 #include "infrastructure/embedded_pg/cluster.hpp"
+#include "infrastructure/embedded_pg/cluster_supervisor.hpp"
 #include "infrastructure/local/cached_authenticated_users.hpp"
 #include "infrastructure/postgres/authenticated_users.hpp"
 #include "infrastructure/postgres/cross_tenant_maintenance.hpp"
@@ -60,6 +61,7 @@ class DatabaseModule final : public Module {
     std::unique_ptr<application::CheckReadiness> readiness;
     std::unique_ptr<pg::CrossTenantMaintenance> maintenance;
   };
+  void supervise(embedded_pg::Cluster& cluster);
   PerThread& at(int thread) { return threads_.at(static_cast<std::size_t>(thread)); }
 
   const Config& config_;
@@ -67,7 +69,8 @@ class DatabaseModule final : public Module {
   observability::Registry& registry_;
   application::IdGenerator& ids_;
   DatabaseTarget target_;
-  std::unique_ptr<local::PrincipalCache> principals_;  // null: no cache
+  std::unique_ptr<embedded_pg::ClusterSupervisor> supervisor_;  // self-managed mode only
+  std::unique_ptr<local::PrincipalCache> principals_;           // null: no cache
   std::vector<PerThread> threads_;
 };
 

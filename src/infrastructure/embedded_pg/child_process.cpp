@@ -24,8 +24,19 @@ std::optional<SystemUser> find_system_user(const std::string& name) {
 
 namespace {
 
-bool drop_privileges(const SystemUser& u) {
-  return initgroups(u.name.c_str(), u.gid) == 0 && setgid(u.gid) == 0 && setuid(u.uid) == 0;
+// The user's groups, looked up before fork(): the child of a multi-threaded process must not
+// call into NSS (initgroups), whose locks another thread may have held at the fork.
+std::vector<gid_t> groups_of(const SystemUser& u) {
+  int n = 32;
+  std::vector<gid_t> groups(static_cast<std::size_t>(n));
+  while (getgrouplist(u.name.c_str(), u.gid, groups.data(), &n) < 0)
+    groups.resize(static_cast<std::size_t>(n));
+  groups.resize(static_cast<std::size_t>(n));
+  return groups;
+}
+
+bool drop_privileges(const SystemUser& u, const std::vector<gid_t>& groups) {
+  return setgroups(groups.size(), groups.data()) == 0 && setgid(u.gid) == 0 && setuid(u.uid) == 0;
 }
 
 int wait_for(pid_t pid) {
@@ -46,6 +57,7 @@ int run_program(const std::vector<std::string>& argv, const std::optional<System
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   const std::string log = output_log.string();
+  const std::vector<gid_t> groups = as ? groups_of(*as) : std::vector<gid_t>{};
   const pid_t pid = fork();
   if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
   if (pid == 0) {
@@ -56,7 +68,7 @@ int run_program(const std::vector<std::string>& argv, const std::optional<System
     }
     const int devnull = open("/dev/null", O_RDONLY);
     if (devnull >= 0) dup2(devnull, STDIN_FILENO);
-    if (as && !drop_privileges(*as)) _exit(126);
+    if (as && !drop_privileges(*as, groups)) _exit(126);
     // A new session: a Ctrl-C meant for brandos must not reach the database server directly;
     // brandos stops it in order, after the requests that still need it.
     setsid();
@@ -68,10 +80,11 @@ int run_program(const std::vector<std::string>& argv, const std::optional<System
 
 bool user_can_reach(const SystemUser& user, const std::filesystem::path& dir) {
   const std::string d = dir.string();
+  const std::vector<gid_t> groups = groups_of(user);
   const pid_t pid = fork();
   if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
   if (pid == 0) {
-    if (!drop_privileges(user)) _exit(2);
+    if (!drop_privileges(user, groups)) _exit(2);
     _exit(access(d.c_str(), X_OK) == 0 ? 0 : 1);
   }
   return wait_for(pid) == 0;

@@ -179,15 +179,10 @@ void Cluster::clear_stale_pid_file() {
   }
 }
 
-void Cluster::pg_ctl(const std::string& action, bool must_succeed) {
-  std::vector<std::string> argv = {(bin_dir_ / "pg_ctl").string(),
-                                   "-D",
-                                   pgdata_.string(),
-                                   "-w",
-                                   "-t",
-                                   "60",
-                                   "-l",
-                                   log_file_.string()};
+void Cluster::pg_ctl(const std::string& action, bool must_succeed, std::chrono::seconds timeout) {
+  std::vector<std::string> argv = {
+      (bin_dir_ / "pg_ctl").string(),  "-D", pgdata_.string(),  "-w", "-t",
+      std::to_string(timeout.count()), "-l", log_file_.string()};
   if (action == "stop") {
     argv.insert(argv.end(), {"-m", "fast"});
   }
@@ -201,6 +196,25 @@ bool Cluster::running() const {
   if (pgdata_.empty()) return false;
   return run_program({(bin_dir_ / "pg_ctl").string(), "-D", pgdata_.string(), "status"}, run_as_,
                      "/dev/null") == 0;
+}
+
+bool Cluster::postmaster_alive() const {
+  std::ifstream in(pgdata_ / "postmaster.pid");
+  long pid = 0;
+  if (!(in >> pid) || pid <= 0) return false;
+  if (kill(static_cast<pid_t>(pid), 0) != 0) return false;
+  // A live pid that is not a server of this data directory (reused after a crash) is not ours;
+  // a dead one that is not reaped yet (a zombie) has no working directory.
+  std::error_code ec;
+  const fs::path cwd = fs::read_symlink("/proc/" + std::to_string(pid) + "/cwd", ec);
+  if (ec) return false;
+  const fs::path data = fs::canonical(pgdata_, ec);
+  return !ec && cwd == data;
+}
+
+void Cluster::restart_after_crash(std::chrono::seconds timeout) {
+  pg_ctl("start", true, timeout);
+  started_by_us_ = true;
 }
 
 void Cluster::start() {

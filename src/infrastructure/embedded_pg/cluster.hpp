@@ -8,7 +8,10 @@
 // and the database. stop() (and the destructor, when this object started it) shuts it down with
 // a fast shutdown. When run as root the server runs as the `postgres` system user.
 //
-// Thread-safety: none; call from one thread at start-up and shutdown.
+// Thread-safety: none; call from one thread at start-up and shutdown. While it runs, only a
+// ClusterSupervisor calls postmaster_alive() and restart_after_crash(), from its own thread; it is
+// stopped before stop().
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -42,6 +45,15 @@ class Cluster {
   void stop();
   bool running() const;
 
+  // Whether the postmaster named by postmaster.pid is alive and is ours: cheap (a kill(0) and a
+  // /proc read), for a supervisor that polls it.
+  bool postmaster_alive() const;
+  // Starts the server again after it died (SIGKILL, OOM killer, a crash), waiting at most
+  // `timeout` for it to accept connections. The stale postmaster.pid is left for PostgreSQL to
+  // judge: it refuses to start while a backend of the dead server still holds its shared memory,
+  // which a supervisor answers by trying again later. Throws std::runtime_error on failure.
+  void restart_after_crash(std::chrono::seconds timeout);
+
   // Where the server actually keeps its files (the data dir, or a fallback the postgres user can
   // reach when the data dir is under a private home directory).
   const std::filesystem::path& cluster_dir() const { return cluster_dir_; }
@@ -59,7 +71,8 @@ class Cluster {
   void locate();
   void initdb();
   void clear_stale_pid_file();
-  void pg_ctl(const std::string& action, bool must_succeed);
+  void pg_ctl(const std::string& action, bool must_succeed,
+              std::chrono::seconds timeout = std::chrono::seconds(60));
   void bootstrap_roles();
   void prepare_directory(const std::filesystem::path& dir);
 
