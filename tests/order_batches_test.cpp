@@ -69,14 +69,6 @@ class OrderBatchesTest : public ::testing::Test {
     if (at == std::string::npos) return -1;
     return std::stod(m->body.substr(at + series.size() + 2));
   }
-  // Polls `done` every 10 ms for at most 30 s (a bound on a hang, not a timing).
-  template <class Condition>
-  static bool eventually(Condition done) {
-    for (auto deadline = std::chrono::steady_clock::now() + 30s;
-         std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(10ms))
-      if (done()) return true;
-    return false;
-  }
 
   static TestDatabase* db_;
   static ServerProcess* server_;
@@ -84,27 +76,6 @@ class OrderBatchesTest : public ::testing::Test {
 
 TestDatabase* OrderBatchesTest::db_ = nullptr;
 ServerProcess* OrderBatchesTest::server_ = nullptr;
-
-// A session of the test's own that holds a product's row lock, so the batch in front of the line
-// stays running while the next one forms behind it.
-class HeldRowLock {
- public:
-  HeldRowLock(const std::string& conninfo, const std::string& product_id)
-      : conn_(PQconnectdb(conninfo.c_str()), &PQfinish) {
-    exec("BEGIN");
-    exec("SELECT 1 FROM brandos.products WHERE id = '" + product_id + "' FOR UPDATE");
-  }
-  void release() { exec("COMMIT"); }
-
- private:
-  void exec(const std::string& q) {
-    std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(conn_.get(), q.c_str()), &PQclear);
-    const auto st = PQresultStatus(r.get());
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-      throw std::runtime_error(q + ": " + PQerrorMessage(conn_.get()));
-  }
-  std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
-};
 
 TEST_F(OrderBatchesTest, ThousandConcurrentOrdersOnHundredUnitsSellExactlyHundred) {
   auto a = api();

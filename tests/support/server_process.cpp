@@ -1,5 +1,7 @@
 #include "support/server_process.hpp"
 
+#include <cstdlib>
+
 #include <algorithm>
 
 #include <arpa/inet.h>
@@ -35,7 +37,10 @@ void ServerProcess::launch(const std::vector<std::string>& args,
   const int fd = ::mkstemp(path);
   if (fd < 0) throw std::runtime_error("mkstemp failed");
   log_path_ = path;
-  std::vector<std::string> argv_s = {BRANDOS_BINARY};
+  // BRANDOS_TEST_BINARY runs the tests against another build, e.g. an older commit's, to see a
+  // test fail before its fix.
+  const char* other = std::getenv("BRANDOS_TEST_BINARY");
+  std::vector<std::string> argv_s = {other != nullptr && *other != '\0' ? other : BRANDOS_BINARY};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());

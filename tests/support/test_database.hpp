@@ -4,11 +4,15 @@
 // BRANDOS_TEST_PG_DIR); a test binary run on its own starts a private one. Every call to
 // create() returns a new database cloned from a template that has all migrations applied, so
 // each test starts from the real schema and nothing it writes leaks into another test.
+#include <chrono>
 #include <string>
+#include <thread>
 
 namespace brandos::embedded_pg {
 class Cluster;
 }
+
+struct pg_conn;
 
 namespace brandos::testing {
 
@@ -34,5 +38,30 @@ void create_scratch_table(const TestDatabase& db);
 // Runs one SQL string as superuser on `conninfo`; throws on failure. Returns the first value of
 // the first row, or "" when there is none.
 std::string run_sql(const std::string& conninfo, const std::string& sql);
+
+// A session of the test's own that holds a product's row lock (BEGIN; SELECT ... FOR UPDATE) until
+// release() or destruction, so an order that needs the product waits mid-request.
+class HeldRowLock {
+ public:
+  HeldRowLock(const std::string& conninfo, const std::string& product_id);
+  ~HeldRowLock();
+  HeldRowLock(const HeldRowLock&) = delete;
+  HeldRowLock& operator=(const HeldRowLock&) = delete;
+  void release();
+
+ private:
+  void exec(const std::string& q);
+  pg_conn* conn_;
+};
+
+// Polls `done` every 10 ms for at most 30 s (a bound on a hang, not a timing).
+template <class Condition>
+bool eventually(Condition done) {
+  using namespace std::chrono_literals;
+  for (auto deadline = std::chrono::steady_clock::now() + 30s;
+       std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(10ms))
+    if (done()) return true;
+  return false;
+}
 
 }  // namespace brandos::testing

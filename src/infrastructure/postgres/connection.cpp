@@ -80,8 +80,14 @@ Connection::~Connection() {
 asio::awaitable<Expected<std::unique_ptr<Connection>>> Connection::connect(
     asio::any_io_executor executor, const ConnectionOptions& options) {
   std::string server_options;
-  if (options.statement_timeout.count() > 0)
-    server_options = "-c statement_timeout=" + std::to_string(options.statement_timeout.count());
+  auto set = [&](const char* name, std::chrono::milliseconds value) {
+    if (value.count() <= 0) return;
+    if (!server_options.empty()) server_options += ' ';
+    server_options += "-c " + std::string(name) + "=" + std::to_string(value.count());
+  };
+  set("statement_timeout", options.statement_timeout);
+  set("idle_in_transaction_session_timeout", options.idle_in_transaction_timeout);
+  set("client_connection_check_interval", options.client_check_interval);
   // expand_dbname=1: the first "dbname" value may be a full URL or keyword string; the keywords
   // after it override what it says.
   const char* keys[] = {"dbname", "application_name", "options", nullptr};

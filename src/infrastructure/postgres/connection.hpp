@@ -41,6 +41,14 @@ struct ConnectionOptions {
   // Server-side guard: a statement running past this is cancelled by PostgreSQL itself, even if
   // this process dies. 0 disables.
   std::chrono::milliseconds statement_timeout{5000};
+  // Server-side guard: a session idle inside a transaction this long is ended by PostgreSQL, so
+  // a connection left mid-transaction (a bug, a hung process) cannot keep its row locks. Our
+  // transactions never wait on anything but their own round trips. 0 disables.
+  std::chrono::milliseconds idle_in_transaction_timeout{10000};
+  // While a statement runs, PostgreSQL checks this often whether the client is still connected
+  // and ends the session if not: a killed process's statements (and the locks and idempotency
+  // claims they hold) do not outlive it by a lock wait. 0 disables.
+  std::chrono::milliseconds client_check_interval{1000};
   // Named prepared statements per connection. Turn off behind PgBouncer in transaction mode.
   bool prepared_statements = true;
   // Called after every round trip with its duration, outcome and label: the names of its named

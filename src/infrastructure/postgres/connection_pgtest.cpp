@@ -164,6 +164,34 @@ TEST_F(ConnectionTest, ServerSideStatementTimeoutIsQueryCanceled) {
   EXPECT_TRUE(pipeline(*c, {Statement("SELECT 1")}));
 }
 
+TEST_F(ConnectionTest, ASessionLeftInsideATransactionLosesItsLocks) {
+  options_.idle_in_transaction_timeout = 200ms;
+  auto c = connect();
+  ASSERT_TRUE(c);
+  ASSERT_TRUE(pipeline(*c, {Statement("INSERT INTO brandos.scratch VALUES (1, 'x')")}));
+  ASSERT_TRUE(pipeline(*c, {Statement("BEGIN"),
+                            Statement("SELECT 1 FROM brandos.scratch WHERE id = 1 FOR UPDATE")}));
+  // Left idle mid-transaction: PostgreSQL ends the session and the row is free again, where it
+  // would otherwise stay locked until this connection was used or closed.
+  EXPECT_EQ(testing::run_sql(db_.owner_conninfo,
+                             "SET lock_timeout = '5s'; SELECT id FROM brandos.scratch WHERE id = 1 "
+                             "FOR UPDATE"),
+            "1");
+}
+
+TEST_F(ConnectionTest, EverySessionCarriesTheServerSideGuards) {
+  auto c = connect();
+  ASSERT_TRUE(c);
+  auto r = pipeline(*c, {Statement("SHOW statement_timeout"),
+                         Statement("SHOW idle_in_transaction_session_timeout"),
+                         Statement("SHOW client_connection_check_interval")});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ((*r)[0].text(0, 0), "5s");
+  EXPECT_EQ((*r)[1].text(0, 0), "10s");
+  // A killed process's running statement ends within a second instead of holding its locks.
+  EXPECT_EQ((*r)[2].text(0, 0), "1s");
+}
+
 TEST_F(ConnectionTest, WorksWithoutPreparedStatements) {
   options_.prepared_statements = false;
   auto c = connect();
