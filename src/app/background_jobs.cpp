@@ -14,6 +14,7 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr int kExpiryBatch = 500;
+constexpr int kReapBatch = 1000;
 
 void job_failed(const char* job, const std::string& error) {
   observability::log_warn("job_failed").str("job", job).str("error", error).write();
@@ -51,8 +52,23 @@ asio::awaitable<void> run_background_jobs(application::CrossTenantMaintenance& m
         application::OperationContext reap;
         reap.request_id = "job:reap-idempotency-keys";
         reap.deadline = std::chrono::steady_clock::now() + settings.interval;
-        auto reaped = co_await maintenance.reap_idempotency_keys(reap, std::chrono::hours(24));
-        if (!reaped) job_failed("reap_idempotency_keys", reaped.error().detail);
+        // Batch after batch, each its own short transaction, until a batch comes back short, the
+        // run's time is up or the node stops.
+        std::int64_t total = 0;
+        for (;;) {
+          auto reaped =
+              co_await maintenance.reap_idempotency_keys(reap, std::chrono::hours(24), kReapBatch);
+          if (!reaped) {
+            job_failed("reap_idempotency_keys", reaped.error().detail);
+            break;
+          }
+          total += *reaped;
+          if (*reaped < kReapBatch || stop.stopping ||
+              std::chrono::steady_clock::now() >= reap.deadline)
+            break;
+        }
+        if (total > 0)
+          observability::log_info("idempotency_keys_reaped").num("keys", total).write();
       }
     } catch (...) {
       if (stop.report_bug) stop.report_bug("background_jobs", std::current_exception());

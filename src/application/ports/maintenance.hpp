@@ -25,9 +25,10 @@ class CrossTenantMaintenance {
   // Orders still pending payment that were placed more than `older_than` ago, oldest first.
   [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::vector<TenantOrder>>> unpaid_orders(
       const OperationContext& ctx, std::chrono::seconds older_than, int limit) = 0;
-  // Deletes idempotency keys older than `older_than`; how many went.
+  // Deletes up to `batch` idempotency keys older than `older_than` (kept 24 hours at least), in
+  // one short transaction; how many went. Fewer than `batch` means none are left.
   [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::int64_t>> reap_idempotency_keys(
-      const OperationContext& ctx, std::chrono::seconds older_than) = 0;
+      const OperationContext& ctx, std::chrono::seconds older_than, int batch) = 0;
 };
 
 }  // namespace brandos::application

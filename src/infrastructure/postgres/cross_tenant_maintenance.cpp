@@ -15,7 +15,7 @@ constexpr Query kUnpaidOrders{"orders.unpaid_due", R"sql(
 SELECT tenant_id, order_id
 FROM brandos.unpaid_orders_due(make_interval(secs => $1), $2))sql"};
 constexpr Query kReapKeys{"idempotency.reap", R"sql(
-SELECT brandos.reap_idempotency_keys(make_interval(secs => $1)) AS reaped)sql"};
+SELECT brandos.reap_idempotency_keys(make_interval(secs => $1), $2) AS reaped)sql"};
 
 }  // namespace
 
@@ -38,8 +38,9 @@ CrossTenantMaintenance::unpaid_orders(const application::OperationContext& ctx,
 }
 
 asio::awaitable<Outcome<std::int64_t>> CrossTenantMaintenance::reap_idempotency_keys(
-    const application::OperationContext& ctx, std::chrono::seconds older_than) {
-  auto r = co_await run(ctx, Statement(kReapKeys, static_cast<std::int64_t>(older_than.count())));
+    const application::OperationContext& ctx, std::chrono::seconds older_than, int batch) {
+  auto r = co_await run(ctx, Statement(kReapKeys, static_cast<std::int64_t>(older_than.count()),
+                                       static_cast<std::int32_t>(batch)));
   if (!r) co_return std::unexpected(failure_or_throw(r.error()));
   co_return Row(*r, 0).int64("reaped");
 }

@@ -1,5 +1,5 @@
 #pragma once
-// CrossTenantMaintenance on PostgreSQL: the SECURITY DEFINER lookups of migrations 0004 and 0007.
+// CrossTenantMaintenance on PostgreSQL: the SECURITY DEFINER lookups of migrations 0007 and 0010.
 #include "application/ports/maintenance.hpp"
 #include "infrastructure/postgres/pool.hpp"
 
@@ -12,7 +12,8 @@ class CrossTenantMaintenance final : public application::CrossTenantMaintenance 
       const application::OperationContext& ctx, std::chrono::seconds older_than,
       int limit) override;
   boost::asio::awaitable<application::Outcome<std::int64_t>> reap_idempotency_keys(
-      const application::OperationContext& ctx, std::chrono::seconds older_than) override;
+      const application::OperationContext& ctx, std::chrono::seconds older_than,
+      int batch) override;
 
  private:
   // On an exclusive connection (not the multiplexed one): these scan across tenants and may take

@@ -122,20 +122,50 @@ TEST_F(IdempotentRequestsTest, ADoneKeyReplaysWhoeverHoldsItsLock) {
   run_sync(io_, holder->rollback());
 }
 
-TEST_F(IdempotentRequestsTest, KeysOlderThanADayAreReaped) {
-  EXPECT_EQ(record(scope("old", "{}")).result, ClaimResult::claimed);
-  EXPECT_EQ(record(scope("new", "{}")).result, ClaimResult::claimed);
+TEST_F(IdempotentRequestsTest, KeysOlderThanADayAreReapedInBoundedBatches) {
+  for (const char* key : {"old-1", "old-2", "old-3", "old-4", "new"})
+    EXPECT_EQ(record(scope(key, "{}")).result, ClaimResult::claimed);
   run_sql(db_.owner_conninfo,
           "UPDATE brandos.idempotency_keys SET created_at = now() - interval '25 hours' WHERE key "
-          "= 'old'");
-  // Even asked for less, the reaper keeps 24 hours.
-  auto r = run_sync(
-      io_, pool_->execute(Statement("SELECT brandos.reap_idempotency_keys(interval '1 minute')")));
-  ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(r->int64(0, 0), 1);
+          "LIKE 'old-%'");
+  auto reap = [&](const std::string& older_than, int batch) {
+    auto r = run_sync(
+        io_, pool_->execute(Statement("SELECT brandos.reap_idempotency_keys($1::interval, $2)",
+                                      older_than, static_cast<std::int32_t>(batch))));
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? r->int64(0, 0) : -1;
+  };
+  // Even asked for less, the reaper keeps 24 hours; a batch is at most what was asked, and at
+  // least one key however little was asked.
+  EXPECT_EQ(reap("1 minute", 2), 2);
+  EXPECT_EQ(reap("1 minute", 0), 1);
+  EXPECT_EQ(reap("1 minute", 1000000), 1);
+  EXPECT_EQ(reap("1 minute", 1000000), 0);
   EXPECT_EQ(
       run_sql(db_.owner_conninfo, "SELECT string_agg(key, ',') FROM brandos.idempotency_keys"),
       "new");
+}
+
+// The cross-tenant lookup of unpaid orders runs as the owner for a confined role: however it is
+// called, it lists nothing younger than a second and at most 1,000 orders.
+TEST_F(IdempotentRequestsTest, UnpaidOrdersDueAreBoundedWhateverTheCallerAsks) {
+  auto due = [&](const std::string& older_than, int limit) {
+    auto r = run_sync(io_, pool_->execute(Statement(
+                               "SELECT count(*) FROM brandos.unpaid_orders_due($1::interval, $2)",
+                               older_than, static_cast<std::int32_t>(limit))));
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? r->int64(0, 0) : -1;
+  };
+  run_sql(db_.owner_conninfo,
+          "INSERT INTO brandos.orders (id, tenant_id, status, total, currency, created_at) "
+          "SELECT gen_random_uuid(), '" +
+              kTenant +
+              "', 'pending_payment', 100, 'EUR', now() - interval '1 hour' "
+              "FROM generate_series(1, 1005)");
+  EXPECT_EQ(due("-1 hour", 10), 10);
+  EXPECT_EQ(due("0 seconds", 1000000), 1000);
+  EXPECT_EQ(due("0 seconds", -5), 1);
+  EXPECT_EQ(due("2 hours", 1000000), 0);
 }
 
 }  // namespace
