@@ -220,6 +220,13 @@ int main(int argc, char** argv) {
     config_error(
         "--data-keys and --email-index-key (BRANDOS_DATA_KEYS, BRANDOS_EMAIL_INDEX_KEY) are "
         "required with BRANDOS_ENV=production");
+  // Production keeps the owner's credentials (migrations) out of the serving role's hands.
+  if (config.environment == "production" && !config.database_url.empty() &&
+      config.migration_database_url.empty())
+    config_error(
+        "--migration-database-url (BRANDOS_MIGRATION_DATABASE_URL) is required with "
+        "BRANDOS_ENV=production and --database-url: migrations run as the owner, requests as a "
+        "role that row-level security confines");
   try {
     if (!config.data_keys.empty())
       brandos::app::load_master_keys(config.data_keys, config.data_dir);

@@ -5,6 +5,7 @@
 #include "infrastructure/observability/log.hpp"
 #include "infrastructure/postgres/migration.hpp"
 #include "infrastructure/postgres/principal_changes.hpp"
+#include "infrastructure/postgres/runtime_role.hpp"
 
 namespace brandos::app {
 
@@ -63,6 +64,25 @@ void run_migrations(const std::string& owner_conninfo) {
       .write();
 }
 
+// Row-level security is the second wall between tenants only for a role it confines: production
+// refuses to serve as any other; elsewhere it is said loudly, at every start.
+void DatabaseModule::refuse_unconfined_role() {
+  const pg::RuntimeRole role = pg::inspect_runtime_role(target_.app_conninfo);
+  const auto escapes = role.escapes();
+  if (escapes.empty()) return;
+  std::string why;
+  for (const auto& e : escapes) why += (why.empty() ? "" : ", ") + e;
+  const std::string message = "the database role \"" + role.name + "\" " + why +
+                              ": row-level security does not confine it. Serve as a role like "
+                              "brandos_app (docs/adr/0004-database-roles.md)";
+  if (config_.environment == "production") throw std::runtime_error(message);
+  log_error("database_role_unconfined")
+      .str("role", role.name)
+      .str("escapes", why)
+      .str("hint", message)
+      .write();
+}
+
 // The self-managed server is restarted when it dies; each step is logged and counted.
 void DatabaseModule::supervise(embedded_pg::Cluster& cluster) {
   auto& restarts =
@@ -109,6 +129,7 @@ DatabaseModule::DatabaseModule(const Config& config, Runtime& runtime,
 void DatabaseModule::start() {
   target_ = prepare_database(config_);
   run_migrations(target_.owner_conninfo);
+  refuse_unconfined_role();
   if (target_.cluster) supervise(*target_.cluster);
 
   auto& query_seconds = registry_.histogram("db_query_duration_seconds",

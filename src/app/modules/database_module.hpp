@@ -62,6 +62,7 @@ class DatabaseModule final : public Module {
     std::unique_ptr<pg::CrossTenantMaintenance> maintenance;
   };
   void supervise(embedded_pg::Cluster& cluster);
+  void refuse_unconfined_role();
   PerThread& at(int thread) { return threads_.at(static_cast<std::size_t>(thread)); }
 
   const Config& config_;
