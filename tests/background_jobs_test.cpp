@@ -2,7 +2,6 @@
 // jobs' cross-tenant lookup stuck behind a table lock, every request of the node's only I/O
 // thread, including its authentication re-read, is still answered.
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
 
 #include <memory>
 #include <thread>
@@ -25,10 +24,8 @@ TEST(BackgroundJobs, AStuckJobHoldsUpNoRequest) {
   const Brand brand = sign_up_brand(api);
 
   // The jobs' lookup of unpaid orders waits behind this lock for as long as it is held.
-  std::unique_ptr<PGconn, decltype(&PQfinish)> locker(PQconnectdb(db.superuser_conninfo.c_str()),
-                                                      &PQfinish);
-  PQclear(PQexec(locker.get(), "BEGIN"));
-  PQclear(PQexec(locker.get(), "LOCK TABLE brandos.orders IN ACCESS EXCLUSIVE MODE"));
+  OpenTransaction locker(db.superuser_conninfo);
+  locker.exec("LOCK TABLE brandos.orders IN ACCESS EXCLUSIVE MODE");
   auto job_waiting = [&] {
     return run_sql(db.superuser_conninfo,
                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "
@@ -39,7 +36,7 @@ TEST(BackgroundJobs, AStuckJobHoldsUpNoRequest) {
     auto me = api.get("/v1/me", brand.owner_token);
     EXPECT_EQ(me.status, 200) << i << ": " << me.raw.body;
   }
-  PQclear(PQexec(locker.get(), "COMMIT"));
+  locker.commit();
 }
 
 }  // namespace

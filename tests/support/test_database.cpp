@@ -147,25 +147,25 @@ void create_scratch_table(const TestDatabase& db) {
           "GRANT SELECT, INSERT, UPDATE, DELETE ON brandos.scratch TO brandos_app;");
 }
 
-HeldRowLock::HeldRowLock(const std::string& conninfo, const std::string& product_id)
+OpenTransaction::OpenTransaction(const std::string& conninfo)
     : conn_(PQconnectdb(conninfo.c_str())) {
   exec("BEGIN");
-  exec("SELECT 1 FROM brandos.products WHERE id = '" + product_id + "' FOR UPDATE");
 }
 
-HeldRowLock::~HeldRowLock() {
+OpenTransaction::~OpenTransaction() {
   PQfinish(conn_);
 }
 
-void HeldRowLock::release() {
-  exec("COMMIT");
-}
-
-void HeldRowLock::exec(const std::string& q) {
+void OpenTransaction::exec(const std::string& q) {
   std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(conn_, q.c_str()), &PQclear);
   const auto st = PQresultStatus(r.get());
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
     throw std::runtime_error(q + ": " + PQerrorMessage(conn_));
+}
+
+HeldRowLock::HeldRowLock(const std::string& conninfo, const std::string& product_id)
+    : OpenTransaction(conninfo) {
+  exec("SELECT 1 FROM brandos.products WHERE id = '" + product_id + "' FOR UPDATE");
 }
 
 }  // namespace brandos::testing

@@ -39,19 +39,28 @@ void create_scratch_table(const TestDatabase& db);
 // the first row, or "" when there is none.
 std::string run_sql(const std::string& conninfo, const std::string& sql);
 
-// A session of the test's own that holds a product's row lock (BEGIN; SELECT ... FOR UPDATE) until
-// release() or destruction, so an order that needs the product waits mid-request.
-class HeldRowLock {
+// A transaction of the test's own session, open until commit() or destruction (which rolls it
+// back): for holding locks and uncommitted changes while the server under test runs into them.
+class OpenTransaction {
  public:
-  HeldRowLock(const std::string& conninfo, const std::string& product_id);
-  ~HeldRowLock();
-  HeldRowLock(const HeldRowLock&) = delete;
-  HeldRowLock& operator=(const HeldRowLock&) = delete;
-  void release();
+  explicit OpenTransaction(const std::string& conninfo);
+  ~OpenTransaction();
+  OpenTransaction(const OpenTransaction&) = delete;
+  OpenTransaction& operator=(const OpenTransaction&) = delete;
+  // Runs one statement in the transaction; throws on failure.
+  void exec(const std::string& sql);
+  void commit() { exec("COMMIT"); }
 
  private:
-  void exec(const std::string& q);
   pg_conn* conn_;
+};
+
+// Holds a product's row lock (SELECT ... FOR UPDATE) until release(), so an order that needs the
+// product waits mid-request.
+class HeldRowLock : public OpenTransaction {
+ public:
+  HeldRowLock(const std::string& conninfo, const std::string& product_id);
+  void release() { commit(); }
 };
 
 // Polls `done` every 10 ms for at most 30 s (a bound on a hang, not a timing).
