@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "support/api_client.hpp"
 #include "support/http_client.hpp"
@@ -317,11 +318,41 @@ TEST_F(IdentityTest, RefreshRotatesAndReuseRevokesTheFamily) {
   EXPECT_NE(refresh2, refresh1);
   EXPECT_EQ(api().get("/v1/me", str(r.body, "access_token")).status, 200);
 
-  // The spent token is presented again: 401, and its successor dies with the family.
+  auto r3 = api().post("/v1/auth/refresh", json::object{{"refresh_token", refresh2}});
+  ASSERT_EQ(r3.status, 200) << r3.raw.body;
+  const std::string refresh3 = str(r3.body, "refresh_token");
+
+  // A spent token whose successor was used is presented again: someone kept a copy. 401, and
+  // the newest token dies with the family.
   EXPECT_EQ(api().post("/v1/auth/refresh", json::object{{"refresh_token", refresh1}}).status, 401);
-  EXPECT_EQ(api().post("/v1/auth/refresh", json::object{{"refresh_token", refresh2}}).status, 401);
+  EXPECT_EQ(api().post("/v1/auth/refresh", json::object{{"refresh_token", refresh3}}).status, 401);
   EXPECT_EQ(audit(t, "auth.refresh_reuse").size(), 1u);
   EXPECT_EQ(api().post("/v1/auth/refresh", json::object{{"refresh_token", "made-up"}}).status, 401);
+}
+
+// Two tabs refreshing with the same token at once both get the one successor; nothing is taken
+// for reuse, and the successor works.
+TEST_F(IdentityTest, ParallelRefreshesWithOneTokenGetTheSameSuccessor) {
+  const Tenant t = sign_up();
+  const auto [access, refresh] = login(t.slug, t.owner_email, kPassword);
+  std::vector<ApiResponse> answers(6);
+  std::vector<std::thread> tabs;
+  for (auto& a : answers)
+    tabs.emplace_back([&a, token = refresh, this] {
+      a = api().post("/v1/auth/refresh", json::object{{"refresh_token", token}});
+    });
+  for (auto& tab : tabs) tab.join();
+  std::set<std::string> successors;
+  for (const auto& a : answers) {
+    EXPECT_EQ(a.status, 200) << a.raw.body;
+    successors.insert(str(a.body, "refresh_token"));
+    EXPECT_EQ(api().get("/v1/me", str(a.body, "access_token")).status, 200);
+  }
+  EXPECT_EQ(successors.size(), 1u);
+  EXPECT_TRUE(audit(t, "auth.refresh_reuse").empty());
+  EXPECT_EQ(
+      api().post("/v1/auth/refresh", json::object{{"refresh_token", *successors.begin()}}).status,
+      200);
 }
 
 TEST_F(IdentityTest, LogoutRevokesTheFamily) {

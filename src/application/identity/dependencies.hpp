@@ -24,6 +24,11 @@ struct IdentityDependencies {
 // After this many failed logins for one account within the window, further attempts are
 // refused until the window has passed (API.md).
 inline constexpr RateLimit kLoginFailureLimit{5, std::chrono::minutes(15)};
+// A refresh token presented again this soon after it was exchanged, while its successor is still
+// unused, gets that same successor (parallel refreshes of two tabs); later it counts as reuse of
+// a stolen copy and ends the family. Short, because within it a thief holding the old token gets
+// the successor too.
+inline constexpr std::chrono::seconds kRefreshGrace{10};
 
 // Writes audit entries in a unit of work of their own, for outcomes that change nothing else
 // (a failed login, a denied request). Fails when the database cannot take them.

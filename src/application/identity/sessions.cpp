@@ -98,12 +98,24 @@ asio::awaitable<Outcome<TokenPair>> RefreshSession::operator()(const OperationCo
     co_return std::unexpected(failures::unauthorized("Invalid refresh token."));
   const TokenHash presented = deps_.tokens.hash_refresh_token(refresh_token);
   auto uow = deps_.data.begin(ctx, Access::write, TenantOf::refresh_token(presented));
-  auto token = co_await uow->users().lock_refresh_token(presented);
+  auto token = co_await uow->users().lock_refresh_token(presented, kRefreshGrace);
   if (!token) co_return std::unexpected(token.error());
   const auto invalid = failures::unauthorized("Invalid refresh token.");
   // Unknown, or revoked (logout, a deleted user, an earlier reuse): just refuse.
   if (!*token || (*token)->revoked) co_return std::unexpected(invalid);
   const RefreshTokenState& t = **token;
+  if (t.spent && t.spent_within_grace && t.live_successor && !t.expired && t.user_live) {
+    // The same exchange again, seconds later, while its successor is unused: two tabs (or a
+    // retry after a lost answer) refreshing at once. Both get that one successor.
+    NewRefreshToken again = deps_.tokens.successor_of(refresh_token);
+    if (again.hash == *t.live_successor) {
+      co_await uow->rollback();
+      const Principal principal{t.tenant_id, t.user_id, t.role, t.email, t.name};
+      co_return TokenPair{deps_.tokens.issue_access_token(principal), std::move(again.token)};
+    }
+    // Derived under another key (rotated meanwhile): refuse, and leave the family to its holder.
+    co_return std::unexpected(invalid);
+  }
   if (t.spent) {
     // A spent token came back: someone holds a copy of it. End the whole family.
     uow->users().revoke_refresh_family(t.family_id);
@@ -121,10 +133,10 @@ asio::awaitable<Outcome<TokenPair>> RefreshSession::operator()(const OperationCo
   }
   if (t.expired || !t.user_live) co_return std::unexpected(invalid);
 
-  NewRefreshToken next = deps_.tokens.new_refresh_token();
+  NewRefreshToken next = deps_.tokens.successor_of(refresh_token);
   const RefreshTokenGrant successor{deps_.ids.new_id(), t.family_id, next.hash,
                                     deps_.tokens.refresh_token_lifetime()};
-  uow->users().spend_refresh_token(t.id);
+  uow->users().spend_refresh_token(t.id, successor.id);
   uow->users().add_refresh_token(t.user_id, successor);
   auto done = co_await uow->commit();
   if (!done) co_return std::unexpected(done.error());
@@ -138,7 +150,7 @@ asio::awaitable<Outcome<void>> Logout::operator()(const OperationContext& ctx,
     co_return std::unexpected(failures::unauthorized("Invalid refresh token."));
   const TokenHash presented = deps_.tokens.hash_refresh_token(refresh_token);
   auto uow = deps_.data.begin(ctx, Access::write, TenantOf::refresh_token(presented));
-  auto token = co_await uow->users().lock_refresh_token(presented);
+  auto token = co_await uow->users().lock_refresh_token(presented, kRefreshGrace);
   if (!token) co_return std::unexpected(token.error());
   if (!*token) co_return std::unexpected(failures::unauthorized("Invalid refresh token."));
   const RefreshTokenState& t = **token;

@@ -40,6 +40,10 @@ class TokenService {
   virtual std::expected<AccessClaims, std::string> verify_access_token(std::string_view token) = 0;
   virtual NewRefreshToken new_refresh_token() = 0;
   virtual TokenHash hash_refresh_token(std::string_view token) = 0;
+  // The refresh token that `presented` is exchanged for: derived from it under a server key, so
+  // the same exchange repeated (two tabs at once) yields the same successor again without its
+  // plaintext ever being stored, and no one without the key can derive it.
+  virtual NewRefreshToken successor_of(std::string_view presented) = 0;
   virtual std::chrono::seconds refresh_token_lifetime() const = 0;
 };
 

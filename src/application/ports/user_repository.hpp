@@ -57,6 +57,10 @@ struct RefreshTokenState {
   domain::Uuid user_id;
   domain::Uuid family_id;
   bool spent = false;
+  bool spent_within_grace = false;  // spent no longer ago than the grace asked for
+  // The token it was exchanged for, while that one is still usable (not spent, revoked or
+  // expired).
+  std::optional<TokenHash> live_successor;
   bool revoked = false;
   bool expired = false;
   bool user_live = false;
@@ -96,9 +100,10 @@ class UserRepository {
   virtual void add_refresh_token(const domain::Uuid& user_id, const RefreshTokenGrant& grant) = 0;
   // The token with this hash in the unit of work's tenant, locked; nullopt when unknown.
   [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::optional<RefreshTokenState>>>
-  lock_refresh_token(const TokenHash& hash) = 0;
-  // Queued.
-  virtual void spend_refresh_token(const domain::Uuid& token_id) = 0;
+  lock_refresh_token(const TokenHash& hash, std::chrono::seconds grace) = 0;
+  // Queued: spent, in exchange for `successor_id`.
+  virtual void spend_refresh_token(const domain::Uuid& token_id,
+                                   const domain::Uuid& successor_id) = 0;
   // Queued: every token of the family.
   virtual void revoke_refresh_family(const domain::Uuid& family_id) = 0;
 };

@@ -74,6 +74,8 @@ std::vector<SigningKey> parse_signing_keys(const std::string& text) {
 
 JwtTokenService::JwtTokenService(TokenSettings settings) : settings_(std::move(settings)) {
   if (settings_.keys.empty()) throw std::invalid_argument("JwtTokenService needs a signing key");
+  const std::string derived = mac_of(settings_.keys.front().secret, "brandos refresh successor v1");
+  successor_key_.assign(derived.begin(), derived.end());
 }
 
 application::IssuedAccessToken JwtTokenService::issue_access_token(
@@ -172,6 +174,14 @@ application::NewRefreshToken JwtTokenService::new_refresh_token() {
   t.token = base64url(secret, sizeof secret);
   t.hash = hash_refresh_token(t.token);
   sodium_memzero(secret, sizeof secret);
+  return t;
+}
+
+application::NewRefreshToken JwtTokenService::successor_of(std::string_view presented) {
+  const std::string mac = mac_of(successor_key_, presented);
+  application::NewRefreshToken t;
+  t.token = base64url(reinterpret_cast<const unsigned char*>(mac.data()), mac.size());
+  t.hash = hash_refresh_token(t.token);
   return t;
 }
 

@@ -4,7 +4,8 @@
 // HS256 is accepted, and the header is checked before anything else is trusted, so "none" or
 // another algorithm can never be used to forge one. Signing and the constant-time MAC check use
 // libsodium; see docs/adr/0005-access-and-refresh-tokens.md for why not libjwt. Refresh tokens are
-// 256 random bits, base64url, stored as their SHA-256.
+// 256 random bits, base64url, stored as their SHA-256; a successor is the HMAC of the token it
+// replaces under a key derived from the signing key.
 #include <chrono>
 #include <string>
 #include <vector>
@@ -37,12 +38,14 @@ class JwtTokenService final : public application::TokenService {
       std::string_view token) override;
   application::NewRefreshToken new_refresh_token() override;
   application::TokenHash hash_refresh_token(std::string_view token) override;
+  application::NewRefreshToken successor_of(std::string_view presented) override;
   std::chrono::seconds refresh_token_lifetime() const override {
     return settings_.refresh_lifetime;
   }
 
  private:
   TokenSettings settings_;
+  std::vector<unsigned char> successor_key_;  // from the signing key, for this purpose only
 };
 
 }  // namespace brandos::crypto

@@ -153,6 +153,20 @@ TEST_F(JwtTest, RefreshTokensAreRandomAndStoredAsHashes) {
   EXPECT_NE(a.hash, b.hash);
 }
 
+TEST_F(JwtTest, ASuccessorIsTheSameForTheSameTokenAndUnguessableWithoutTheKey) {
+  const auto token = service_->new_refresh_token();
+  const auto next = service_->successor_of(token.token);
+  EXPECT_EQ(service_->successor_of(token.token).token, next.token);  // repeatable
+  EXPECT_EQ(service_->hash_refresh_token(next.token), next.hash);
+  EXPECT_GE(next.token.size(), 43u);  // 256 bits
+  EXPECT_NE(next.token, token.token);
+  EXPECT_NE(service_->successor_of(service_->new_refresh_token().token).token, next.token);
+  // Another signing key derives another successor: knowing the token alone is not enough.
+  TokenSettings elsewhere;
+  elsewhere.keys = {other_};
+  EXPECT_NE(JwtTokenService(elsewhere).successor_of(token.token).token, next.token);
+}
+
 TEST(SigningKeys, ParsesAndValidates) {
   ASSERT_GE(sodium_init(), 0);
   const std::string k = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";  // 32 bytes

@@ -67,13 +67,19 @@ VALUES ($1, brandos.current_tenant_id(), $2, $3, $4::bytea,
         now() + make_interval(secs => $5)))sql"};
 constexpr Query kLockRefreshToken{"refresh_tokens.lock", R"sql(
 SELECT t.id, t.tenant_id, t.user_id, t.family_id, t.spent_at IS NOT NULL AS spent,
+       coalesce(t.spent_at > now() - make_interval(secs => $2), false) AS spent_within_grace,
+       s.token_hash AS live_successor,
        t.revoked_at IS NOT NULL AS revoked, t.expires_at < now() AS expired,
        u.role, u.email, u.name, u.deleted_at IS NULL AS user_live
-FROM brandos.refresh_tokens t JOIN brandos.users u ON u.id = t.user_id
+FROM brandos.refresh_tokens t
+JOIN brandos.users u ON u.id = t.user_id
+LEFT JOIN brandos.refresh_tokens s
+  ON s.tenant_id = t.tenant_id AND s.id = t.successor_id
+ AND s.spent_at IS NULL AND s.revoked_at IS NULL AND s.expires_at > now()
 WHERE t.token_hash = $1::bytea AND t.tenant_id = brandos.current_tenant_id()
 FOR UPDATE OF t)sql"};
 constexpr Query kSpendToken{"refresh_tokens.spend", R"sql(
-UPDATE brandos.refresh_tokens SET spent_at = now()
+UPDATE brandos.refresh_tokens SET spent_at = now(), successor_id = $2
 WHERE tenant_id = brandos.current_tenant_id() AND id = $1)sql"};
 constexpr Query kRevokeFamily{"refresh_tokens.revoke_family", R"sql(
 UPDATE brandos.refresh_tokens SET revoked_at = coalesce(revoked_at, now())
@@ -167,8 +173,9 @@ void UserRepository::add_refresh_token(const domain::Uuid& user_id,
 }
 
 asio::awaitable<Outcome<std::optional<application::RefreshTokenState>>>
-UserRepository::lock_refresh_token(const application::TokenHash& hash) {
-  auto r = co_await s_.run(Statement(kLockRefreshToken, bytea_hex(hash)));
+UserRepository::lock_refresh_token(const application::TokenHash& hash, std::chrono::seconds grace) {
+  auto r = co_await s_.run(
+      Statement(kLockRefreshToken, bytea_hex(hash), static_cast<std::int64_t>(grace.count())));
   if (!r) co_return std::unexpected(failure_or_throw(r.error()));
   if (r->rows() != 1) co_return std::optional<application::RefreshTokenState>{};
   const Row row(*r, 0);
@@ -178,6 +185,15 @@ UserRepository::lock_refresh_token(const application::TokenHash& hash) {
   t.user_id = row.uuid("user_id");
   t.family_id = row.uuid("family_id");
   t.spent = row.boolean("spent");
+  t.spent_within_grace = row.boolean("spent_within_grace");
+  if (!row.is_null("live_successor")) {
+    const auto bytes = bytes_of_hex(row.view("live_successor"));
+    application::TokenHash h{};
+    if (bytes.size() == h.size()) {
+      std::copy(bytes.begin(), bytes.end(), h.begin());
+      t.live_successor = h;
+    }
+  }
   t.revoked = row.boolean("revoked");
   t.expired = row.boolean("expired");
   t.user_live = row.boolean("user_live");
@@ -187,8 +203,9 @@ UserRepository::lock_refresh_token(const application::TokenHash& hash) {
   co_return t;
 }
 
-void UserRepository::spend_refresh_token(const domain::Uuid& token_id) {
-  s_.queue(Statement(kSpendToken, token_id));
+void UserRepository::spend_refresh_token(const domain::Uuid& token_id,
+                                         const domain::Uuid& successor_id) {
+  s_.queue(Statement(kSpendToken, token_id, successor_id));
 }
 
 void UserRepository::revoke_refresh_family(const domain::Uuid& family_id) {

@@ -27,8 +27,8 @@ class UserRepository final : public application::UserRepository {
   void add_refresh_token(const domain::Uuid& user_id,
                          const application::RefreshTokenGrant& grant) override;
   boost::asio::awaitable<application::Outcome<std::optional<application::RefreshTokenState>>>
-  lock_refresh_token(const application::TokenHash& hash) override;
-  void spend_refresh_token(const domain::Uuid& token_id) override;
+  lock_refresh_token(const application::TokenHash& hash, std::chrono::seconds grace) override;
+  void spend_refresh_token(const domain::Uuid& token_id, const domain::Uuid& successor_id) override;
   void revoke_refresh_family(const domain::Uuid& family_id) override;
 
  private:
