@@ -83,5 +83,28 @@ TEST(IdempotencyAcrossACrash, AKeyHeldByAKilledServerSucceedsOnRetryWithinTwoSec
   EXPECT_EQ(str(replay.body, "id"), str(retry.body, "id"));
 }
 
+// Issue 9, item 10: a refusal (4xx) is stored with its key so a retry gets the same answer. If it
+// cannot be stored, the client must not be told the refusal, which a retry could then contradict.
+TEST(IdempotencyAcrossACrash, ARefusalThatCannotBeStoredIsA503AndTheRetryIsAnsweredAgain) {
+  const TestDatabase db = create_test_database();
+  ServerProcess server;
+  launch_api_server(server, db, {"--db-statement-timeout-ms", "1000"});
+  ApiClient api(server.port());
+  const Brand brand = sign_up_brand(api);
+  const json::object invalid{{"items", json::array{}}};  // 422: an order needs items
+  const Headers key{{"Idempotency-Key", "unstorable"}};
+  {
+    OpenTransaction blocker(db.superuser_conninfo);
+    blocker.exec("LOCK TABLE brandos.idempotency_keys IN ACCESS EXCLUSIVE MODE");
+    auto refused = api.post("/v1/orders", invalid, brand.owner_token, key);
+    EXPECT_EQ(refused.status, 503) << refused.raw.body;
+  }
+  auto retried = api.post("/v1/orders", invalid, brand.owner_token, key);
+  EXPECT_EQ(retried.status, 422) << retried.raw.body;
+  auto replayed = api.post("/v1/orders", invalid, brand.owner_token, key);
+  EXPECT_EQ(replayed.status, 422);
+  EXPECT_EQ(replayed.raw.body, retried.raw.body);
+}
+
 }  // namespace
 }  // namespace brandos::testing
