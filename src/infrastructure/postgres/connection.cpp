@@ -353,6 +353,9 @@ void Connection::fail_shared(const Error& error) {
     e.waiter = nullptr;
   }
   shared_.clear();
+  // The reader may be waiting on the socket for results nobody wants now, for as long as the
+  // server takes: wake it, so it sees the connection broken and lets it go.
+  if (socket_.is_open()) socket_.cancel();
 }
 
 asio::awaitable<void> Connection::read_shared(std::shared_ptr<Connection> self) {

@@ -2,6 +2,8 @@
 // a pipeline, deadlines with server-side cancellation, and SQLSTATE mapping.
 #include <gtest/gtest.h>
 
+#include <boost/asio/detached.hpp>
+
 #include "infrastructure/postgres/pool.hpp"
 #include "support/run_sync.hpp"
 #include "support/test_database.hpp"
@@ -190,6 +192,39 @@ TEST_F(ConnectionTest, EverySessionCarriesTheServerSideGuards) {
   EXPECT_EQ((*r)[1].text(0, 0), "10s");
   // A killed process's running statement ends within a second instead of holding its locks.
   EXPECT_EQ((*r)[2].text(0, 0), "1s");
+}
+
+// Issue 9, item 12: when a send on the shared connection fails, everyone waiting on it is told at
+// once, and the reader waiting for their results lets the connection go instead of waiting on
+// its socket for as long as the server takes (here a 30 s sleep).
+TEST_F(ConnectionTest, AFailedSendOnTheSharedConnectionStopsItsReader) {
+  std::shared_ptr<Connection> shared = connect();
+  ASSERT_TRUE(shared);
+  std::optional<Expected<Result>> slow, unsendable;
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        slow =
+            co_await shared->execute_shared(Statement("SELECT pg_sleep(30)"), Clock::now() + 60s);
+      },
+      asio::detached);
+  io_.restart();
+  io_.run_for(300ms);  // sent; the reader waits for its result
+  ASSERT_FALSE(slow);
+  Statement too_many("SELECT 1");  // libpq refuses to send more than 65,535 parameters
+  for (std::int32_t i = 0; i < 65536; ++i) too_many.bind(i);
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        unsendable = co_await shared->execute_shared(too_many, Clock::now() + 60s);
+      },
+      asio::detached);
+  io_.run_for(1s);
+  ASSERT_TRUE(unsendable);
+  EXPECT_FALSE(*unsendable);
+  ASSERT_TRUE(slow);
+  EXPECT_FALSE(*slow);
+  EXPECT_EQ(shared.use_count(), 1);  // the reader is gone
 }
 
 TEST_F(ConnectionTest, WorksWithoutPreparedStatements) {
