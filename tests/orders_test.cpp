@@ -95,6 +95,42 @@ TEST_F(OrdersTest, PlacingReservesStockAndWritesHistoryAndOutbox) {
     EXPECT_NE(metrics->body.find(series), std::string::npos) << series;
 }
 
+// Issue 9, item 13: placements and cancels over the same products, their items listed in either
+// order, lock those products in one order (by id) and so never deadlock: every request succeeds.
+TEST_F(OrdersTest, ConcurrentPlacementsAndCancelsOverTheSameProductsNeverDeadlock) {
+  auto a = api();
+  const Brand b = sign_up_brand(a);
+  const std::string p1 = product(b, 1000000), p2 = product(b, 1000000);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> clerks;
+  for (int t = 0; t < 8; ++t)
+    clerks.emplace_back([&, t] {
+      ApiClient c(server_->port());
+      for (int i = 0; i < 25; ++i) {
+        const bool reversed = (t + i) % 2 == 1;
+        json::array items{json::object{{"product_id", reversed ? p2 : p1}, {"quantity", 1}},
+                          json::object{{"product_id", reversed ? p1 : p2}, {"quantity", 2}}};
+        auto placed = order(c, b.owner_token, json::object{{"items", items}},
+                            "dl-" + std::to_string(t) + "-" + std::to_string(i));
+        if (placed.status != 201) {
+          ++failures;
+          ADD_FAILURE() << placed.status << " " << placed.raw.body;
+          continue;
+        }
+        auto cancelled = c.post("/v1/orders/" + str(placed.body, "id") + "/cancel", json::object{},
+                                b.owner_token);
+        if (cancelled.status != 200) {
+          ++failures;
+          ADD_FAILURE() << cancelled.status << " " << cancelled.raw.body;
+        }
+      }
+    });
+  for (auto& c : clerks) c.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(stock_of(b, p1), 1000000);
+  EXPECT_EQ(stock_of(b, p2), 1000000);
+}
+
 TEST_F(OrdersTest, IdempotencyKeyReplaysAndGuards) {
   auto a = api();
   const Brand b = sign_up_brand(a);
