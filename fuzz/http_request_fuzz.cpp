@@ -60,6 +60,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     offset += used;
   }
   if (!parser.is_done()) return 0;
+  if (const int status = api::framing_problem(parser)) {
+    if (status != 400 && status != 501) std::abort();
+    return 0;
+  }
   auto request = api::to_http_request(parser.release(), "127.0.0.1");
   if (!request) return 0;  // answered with 400
 

@@ -191,6 +191,64 @@ TEST_F(HttpServerTest, MalformedRequestsGet400) {
   }
 }
 
+// Issue 9, item 15: nothing the server and a proxy in front of it could read differently.
+TEST_F(HttpServerTest, AmbiguousFramingAndAMissingHostAreRefused) {
+  const std::string json_body = "{\"a\":1}";
+  const std::pair<std::string, int> cases[] = {
+      {"GET /health/live HTTP/1.1\r\n\r\n", 400},
+      {"GET /health/live HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400},
+      {"POST /v1/tenants HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+       "Transfer-Encoding: gzip, chunked\r\n\r\n7\r\n" +
+           json_body + "\r\n0\r\n\r\n",
+       501},
+      {"POST /v1/tenants HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+       "Transfer-Encoding: identity, chunked\r\n\r\n7\r\n" +
+           json_body + "\r\n0\r\n\r\n",
+       501},
+      {"POST /v1/tenants HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+       "Transfer-Encoding: chunked\r\nContent-Length: 7\r\n\r\n7\r\n" +
+           json_body + "\r\n0\r\n\r\n",
+       400},
+      {"POST /v1/tenants HTTP/1.0\r\nContent-Type: application/json\r\n"
+       "Transfer-Encoding: chunked\r\n\r\n7\r\n" +
+           json_body + "\r\n0\r\n\r\n",
+       400},
+  };
+  for (const auto& [bad, status] : cases) {
+    Connection c(port());
+    ASSERT_TRUE(c.send(bad));
+    auto r = c.read_response(5s);
+    ASSERT_TRUE(r) << bad;
+    EXPECT_EQ(r->status, status) << bad;
+    EXPECT_EQ(r->header("Content-Type"), "application/problem+json");
+    EXPECT_TRUE(c.closed_by_peer(5s)) << bad;
+  }
+  // Still fine: HTTP/1.0 without Host, and plain chunked bodies (here refused for what they say).
+  Connection old(port());
+  ASSERT_TRUE(old.send("GET /health/live HTTP/1.0\r\n\r\n"));
+  auto r = old.read_response(5s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  Connection chunked(port());
+  ASSERT_TRUE(
+      chunked.send("POST /v1/tenants HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                   "Transfer-Encoding: Chunked\r\n\r\n7\r\n" +
+                   json_body + "\r\n0\r\n\r\n"));
+  r = chunked.read_response(5s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 422) << r->body;
+}
+
+// Issue 9, item 15: a key given twice is refused, so a validating proxy (which may keep the first)
+// and the server (which would keep the last) never act on different requests.
+TEST_F(HttpServerTest, DuplicateJsonKeysAreRefused) {
+  auto r = http_request(port(), "POST", "/v1/auth/login", {{"Content-Type", "application/json"}},
+                        R"({"tenant":"acme","email":"a@b.co","password":"x","tenant":"other"})");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400) << r->body;
+  EXPECT_NE(r->body.find(R"(names \"tenant\" twice)"), std::string::npos) << r->body;
+}
+
 TEST_F(HttpServerTest, RandomBytesNeverCrashTheServer) {
   std::mt19937 rng(42);
   for (int i = 0; i < 200; ++i) {

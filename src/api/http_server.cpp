@@ -205,6 +205,12 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         co_return;
       }
       const unsigned version = parser.get().version();
+      if (const int status = framing_problem(parser)) {
+        deadline.disarm();
+        co_await reject(stream, status, version, std::string(parser.get().target()));
+        co_await lingering_close(stream);
+        co_return;
+      }
       if (!parser.is_done()) {
         const auto expect = parser.get()[http::field::expect];
         if (iequals(expect, "100-continue")) {

@@ -22,6 +22,20 @@ int status_for_read_error(const beast::error_code& ec) {
   return 0;
 }
 
+int framing_problem(const WireParser& parser) {
+  const auto& h = parser.get();
+  if (h.version() >= 11 && h.count(http::field::host) != 1) return 400;
+  const auto te = h.find(http::field::transfer_encoding);
+  if (te == h.end()) return 0;
+  if (h.version() < 11 || h.count(http::field::transfer_encoding) != 1 ||
+      h.count(http::field::content_length) != 0)
+    return 400;
+  std::string_view value = te->value();
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  return iequals(value, "chunked") ? 0 : 501;
+}
+
 std::optional<HttpRequest> to_http_request(WireRequest&& message, const std::string& client_ip) {
   HttpRequest request;
   request.method = method_from_string(message.method_string());

@@ -22,6 +22,13 @@ void apply_limits(WireParser& parser, std::size_t header_limit, std::size_t body
 // went away, the connection idled out, or the server is shutting down).
 int status_for_read_error(const boost::beast::error_code& ec);
 
+// After the header: 0 when the request's framing and host are unambiguous, else the status to
+// answer before closing. 400: an HTTP/1.1 request without exactly one Host, Transfer-Encoding
+// together with Content-Length (a request-smuggling shape), or Transfer-Encoding in HTTP/1.0;
+// 501: a Transfer-Encoding other than exactly "chunked" ("gzip, chunked" would otherwise reach
+// the handler as undecoded gzip).
+int framing_problem(const WireParser& parser);
+
 // nullopt when the target is not origin-form (absolute URLs, '*', bad percent-encoding): 400.
 std::optional<HttpRequest> to_http_request(WireRequest&& message, const std::string& client_ip);
 

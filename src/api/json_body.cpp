@@ -1,7 +1,10 @@
 #include "api/json_body.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+
+#include "api/json_duplicate_keys.hpp"
 
 namespace brandos::api {
 
@@ -24,6 +27,15 @@ std::variant<boost::json::object, Problem> parse_json_object(const HttpRequest& 
   if (ec)
     return problems::malformed_json("The request body is not valid JSON: " + ec.message() + ".");
   if (!v.is_object()) return problems::malformed_json("The request body must be a JSON object.");
+  if (auto key = first_duplicate_key(request.body, kMaxJsonDepth)) {
+    // Named when it is short and plain; anything else is not echoed back.
+    const bool plain = key->size() <= 64 && std::all_of(key->begin(), key->end(), [](char c) {
+                         return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+                       });
+    return problems::malformed_json("The request body names " +
+                                    (plain ? "\"" + *key + "\"" : std::string("a key")) +
+                                    " twice in one object; each key may appear once.");
+  }
   return std::move(v.as_object());
 }
 

@@ -66,6 +66,14 @@ Problem header_fields_too_large() {
           {},
           {}};
 }
+Problem transfer_coding_not_implemented() {
+  return {501,
+          "transfer-coding-not-implemented",
+          "Transfer coding not implemented",
+          "Only Transfer-Encoding: chunked is understood; send the body plain or chunked.",
+          {},
+          {}};
+}
 Problem malformed_json(std::string detail) {
   return {400, "malformed-json", "Malformed JSON", std::move(detail), {}, {}};
 }

@@ -35,6 +35,7 @@ Problem request_timeout();
 Problem payload_too_large();
 Problem unsupported_media_type();
 Problem header_fields_too_large();
+Problem transfer_coding_not_implemented();
 Problem malformed_json(std::string detail);
 Problem internal_error();
 Problem service_unavailable(std::string detail, int retry_after_seconds);

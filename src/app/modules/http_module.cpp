@@ -14,6 +14,7 @@ api::ProtocolErrorRenderer make_protocol_error_renderer(application::IdGenerator
     if (status == 408) p = api::problems::request_timeout();
     if (status == 413) p = api::problems::payload_too_large();
     if (status == 431) p = api::problems::header_fields_too_large();
+    if (status == 501) p = api::problems::transfer_coding_not_implemented();
     const std::string id = ids.new_id().to_string();
     api::HttpResponse r = api::render_problem(p, path, id);
     r.set_header("X-Request-Id", id);
