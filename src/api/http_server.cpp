@@ -211,6 +211,19 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         co_await lingering_close(stream);
         co_return;
       }
+      if (limits.anonymous_body_limit < limits.body_limit &&
+          parser.get().find(http::field::authorization) == parser.get().end()) {
+        // A declared length is checked here (the parser checked it against the larger limit); a
+        // chunked body counts against the smaller one as it arrives.
+        const auto declared = parser.content_length();
+        if (declared && *declared > limits.anonymous_body_limit) {
+          deadline.disarm();
+          co_await reject(stream, 413, version, std::string(parser.get().target()));
+          co_await lingering_close(stream);
+          co_return;
+        }
+        parser.body_limit(limits.anonymous_body_limit);
+      }
       if (!parser.is_done()) {
         const auto expect = parser.get()[http::field::expect];
         if (iequals(expect, "100-continue")) {

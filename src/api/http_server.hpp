@@ -26,6 +26,9 @@ namespace brandos::api {
 struct ServerLimits {
   std::size_t header_limit = 16 * 1024;
   std::size_t body_limit = 1024 * 1024;
+  // For requests without an Authorization header (sign-up, login, refresh: small bodies), so
+  // anonymous clients cannot make the server buffer a mebibyte per connection.
+  std::size_t anonymous_body_limit = 64 * 1024;
   std::chrono::milliseconds read_timeout{10000};
   std::chrono::milliseconds idle_timeout{60000};
   std::chrono::milliseconds write_timeout{10000};

@@ -48,7 +48,12 @@ Problem request_timeout() {
           {}};
 }
 Problem payload_too_large() {
-  return {413, "payload-too-large", "Payload too large", "The request body exceeds 1 MiB.", {}, {}};
+  return {413,
+          "payload-too-large",
+          "Payload too large",
+          "The request body exceeds 1 MiB (64 KiB for a request without an Authorization header).",
+          {},
+          {}};
 }
 Problem unsupported_media_type() {
   return {415,

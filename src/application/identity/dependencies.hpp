@@ -29,6 +29,8 @@ inline constexpr RateLimit kLoginFailureLimit{5, std::chrono::minutes(15)};
 // a stolen copy and ends the family. Short, because within it a thief holding the old token gets
 // the successor too.
 inline constexpr std::chrono::seconds kRefreshGrace{10};
+// The password policy allows 128 characters, at most 4 bytes each.
+inline constexpr std::size_t kMaxPasswordBytes = 512;
 
 // Writes audit entries in a unit of work of their own, for outcomes that change nothing else
 // (a failed login, a denied request). Fails when the database cannot take them.

@@ -86,8 +86,9 @@ asio::awaitable<Outcome<UserRecord>> ManageUsers::create(const OperationContext&
   }
 
   // Awaited on its own line: GCC 12 miscompiles co_await inside a braced initializer.
-  std::string password_hash = co_await deps_.hasher.hash(std::move(c.password));
-  const NewUser user{deps_.ids.new_id(), *email, c.name, *role, std::move(password_hash)};
+  auto password_hash = co_await deps_.hasher.hash(std::move(c.password));
+  if (!password_hash) co_return std::unexpected(password_hash.error());
+  const NewUser user{deps_.ids.new_id(), *email, c.name, *role, std::move(*password_hash)};
   auto uow = deps_.data.begin(ctx, Access::write);
   auto now = co_await uow->now();
   if (!now) co_return std::unexpected(now.error());

@@ -66,7 +66,14 @@ asio::awaitable<Outcome<TokenPair>> Login::operator()(const OperationContext& ct
   if (!found) co_return std::unexpected(found.error());
   const bool known = found->tenant && found->user;
   std::string encoded = known ? found->password_hash : decoy_hash_;
-  const bool ok = co_await deps_.hasher.verify(std::move(c.password), std::move(encoded));
+  // No stored password is longer than the policy's 128 characters (512 bytes): a longer one is
+  // wrong without hashing it, and never queued.
+  bool ok = false;
+  if (c.password.size() <= kMaxPasswordBytes) {
+    auto verified = co_await deps_.hasher.verify(std::move(c.password), std::move(encoded));
+    if (!verified) co_return std::unexpected(verified.error());
+    ok = *verified;
+  }
   if (!known || !ok) {
     if (!found->tenant)
       co_return std::unexpected(failures::unauthorized("Wrong tenant, e-mail or password."));
@@ -104,11 +111,17 @@ asio::awaitable<Outcome<TokenPair>> RefreshSession::operator()(const OperationCo
   // Unknown, or revoked (logout, a deleted user, an earlier reuse): just refuse.
   if (!*token || (*token)->revoked) co_return std::unexpected(invalid);
   const RefreshTokenState& t = **token;
-  if (t.spent && t.spent_within_grace && t.live_successor && !t.expired && t.user_live) {
+  std::optional<TokenHash> usable_successor;
+  if (t.spent && t.spent_within_grace && t.successor_id && !t.expired && t.user_live) {
+    auto found = co_await uow->users().usable_refresh_token(*t.successor_id);
+    if (!found) co_return std::unexpected(found.error());
+    usable_successor = *found;
+  }
+  if (usable_successor) {
     // The same exchange again, seconds later, while its successor is unused: two tabs (or a
     // retry after a lost answer) refreshing at once. Both get that one successor.
     NewRefreshToken again = deps_.tokens.successor_of(refresh_token);
-    if (again.hash == *t.live_successor) {
+    if (again.hash == *usable_successor) {
       co_await uow->rollback();
       const Principal principal{t.tenant_id, t.user_id, t.role, t.email, t.name};
       co_return TokenPair{deps_.tokens.issue_access_token(principal), std::move(again.token)};

@@ -23,9 +23,10 @@ boost::asio::awaitable<Outcome<std::pair<TenantRecord, UserRecord>>> SignUp::ope
 
   TenantRecord tenant{deps_.ids.new_id(), c.slug, c.name, {}};
   // Awaited on its own line: GCC 12 miscompiles co_await inside a braced initializer.
-  std::string password_hash = co_await deps_.hasher.hash(std::move(c.owner_password));
+  auto password_hash = co_await deps_.hasher.hash(std::move(c.owner_password));
+  if (!password_hash) co_return std::unexpected(password_hash.error());
   NewUser owner{deps_.ids.new_id(), *email, c.owner_name, domain::Role::owner,
-                std::move(password_hash)};
+                std::move(*password_hash)};
 
   // The new tenant is the unit of work's tenant before its row exists: row-level security's
   // WITH CHECK admits exactly that row.

@@ -57,10 +57,8 @@ struct RefreshTokenState {
   domain::Uuid user_id;
   domain::Uuid family_id;
   bool spent = false;
-  bool spent_within_grace = false;  // spent no longer ago than the grace asked for
-  // The token it was exchanged for, while that one is still usable (not spent, revoked or
-  // expired).
-  std::optional<TokenHash> live_successor;
+  bool spent_within_grace = false;           // spent no longer ago than the grace asked for
+  std::optional<domain::Uuid> successor_id;  // the token it was exchanged for
   bool revoked = false;
   bool expired = false;
   bool user_live = false;
@@ -101,6 +99,11 @@ class UserRepository {
   // The token with this hash in the unit of work's tenant, locked; nullopt when unknown.
   [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::optional<RefreshTokenState>>>
   lock_refresh_token(const TokenHash& hash, std::chrono::seconds grace) = 0;
+  // The hash of the token with this id while it is usable (not spent, revoked or expired). Its
+  // own statement: a token locked after waiting for the exchange that spent it sees the updated
+  // row, but joined rows only as of before (READ COMMITTED), so not the successor just inserted.
+  [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::optional<TokenHash>>>
+  usable_refresh_token(const domain::Uuid& id) = 0;
   // Queued: spent, in exchange for `successor_id`.
   virtual void spend_refresh_token(const domain::Uuid& token_id,
                                    const domain::Uuid& successor_id) = 0;

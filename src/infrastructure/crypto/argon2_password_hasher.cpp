@@ -13,7 +13,9 @@ namespace brandos::crypto {
 
 namespace asio = boost::asio;
 
-Argon2PasswordHasher::Argon2PasswordHasher(int threads) : work_(io_.get_executor()) {
+Argon2PasswordHasher::Argon2PasswordHasher(int threads, int max_queued)
+    : work_(io_.get_executor()),
+      max_queued_(max_queued > 0 ? max_queued : 32 * std::max(1, threads)) {
   for (int i = 0; i < std::max(1, threads); ++i) {
     threads_.emplace_back([this] {
       // Nice 10 for this thread only (Linux applies nice per thread id).
@@ -58,13 +60,35 @@ asio::awaitable<bool> verify_on_this_thread(std::string password, std::string en
 }
 }  // namespace
 
-asio::awaitable<std::string> Argon2PasswordHasher::hash(std::string password) {
+// A place in the bounded queue, held while the hash waits and runs.
+class QueuePlace {
+ public:
+  QueuePlace(std::atomic<int>& queued, int max) : queued_(queued) {
+    taken_ = queued_.fetch_add(1, std::memory_order_relaxed) < max;
+  }
+  ~QueuePlace() { queued_.fetch_sub(1, std::memory_order_relaxed); }
+  QueuePlace(const QueuePlace&) = delete;
+  QueuePlace& operator=(const QueuePlace&) = delete;
+  bool taken() const { return taken_; }
+
+ private:
+  std::atomic<int>& queued_;
+  bool taken_;
+};
+
+asio::awaitable<application::Outcome<std::string>> Argon2PasswordHasher::hash(
+    std::string password) {
+  QueuePlace place(queued_, max_queued_);
+  if (!place.taken()) co_return std::unexpected(application::failures::unavailable());
   // Runs on a hashing thread; the caller resumes on its own executor.
   co_return co_await asio::co_spawn(io_, hash_on_this_thread(std::move(password)),
                                     asio::use_awaitable);
 }
 
-asio::awaitable<bool> Argon2PasswordHasher::verify(std::string password, std::string encoded) {
+asio::awaitable<application::Outcome<bool>> Argon2PasswordHasher::verify(std::string password,
+                                                                         std::string encoded) {
+  QueuePlace place(queued_, max_queued_);
+  if (!place.taken()) co_return std::unexpected(application::failures::unavailable());
   co_return co_await asio::co_spawn(
       io_, verify_on_this_thread(std::move(password), std::move(encoded)), asio::use_awaitable);
 }

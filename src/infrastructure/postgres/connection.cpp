@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "infrastructure/observability/log.hpp"
+#include "infrastructure/postgres/cancel_requests.hpp"
 
 #include <libpq-fe.h>
 #include <poll.h>
@@ -19,13 +20,6 @@ namespace asio = boost::asio;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
-
-// PQcancel blocks (it opens a new connection to the server), so it never runs on an I/O thread.
-// One thread is plenty: cancels are rare, and each takes about one local round trip.
-asio::thread_pool& cancel_thread() {
-  static asio::thread_pool pool(1);
-  return pool;
-}
 
 std::string first_line(const char* msg) {
   std::string s = msg ? msg : "";
@@ -180,11 +174,14 @@ Error Connection::connection_error(std::string_view what) {
 void Connection::send_cancel() {
   PGcancel* cancel = PQgetCancel(conn_);
   if (cancel == nullptr) return;
-  asio::post(cancel_thread(), [cancel] {
+  // Off the I/O thread and bounded (see CancelRequests); a dropped cancel leaves the statement
+  // to the server's statement_timeout.
+  const bool sent = CancelRequests::shared().send([cancel] {
     char err[256];
     PQcancel(cancel, err, sizeof err);
     PQfreeCancel(cancel);
   });
+  if (!sent) PQfreeCancel(cancel);
 }
 
 bool Connection::in_transaction() const {

@@ -68,16 +68,17 @@ VALUES ($1, brandos.current_tenant_id(), $2, $3, $4::bytea,
 constexpr Query kLockRefreshToken{"refresh_tokens.lock", R"sql(
 SELECT t.id, t.tenant_id, t.user_id, t.family_id, t.spent_at IS NOT NULL AS spent,
        coalesce(t.spent_at > now() - make_interval(secs => $2), false) AS spent_within_grace,
-       s.token_hash AS live_successor,
+       t.successor_id,
        t.revoked_at IS NOT NULL AS revoked, t.expires_at < now() AS expired,
        u.role, u.email, u.name, u.deleted_at IS NULL AS user_live
 FROM brandos.refresh_tokens t
 JOIN brandos.users u ON u.id = t.user_id
-LEFT JOIN brandos.refresh_tokens s
-  ON s.tenant_id = t.tenant_id AND s.id = t.successor_id
- AND s.spent_at IS NULL AND s.revoked_at IS NULL AND s.expires_at > now()
 WHERE t.token_hash = $1::bytea AND t.tenant_id = brandos.current_tenant_id()
 FOR UPDATE OF t)sql"};
+constexpr Query kUsableToken{"refresh_tokens.usable", R"sql(
+SELECT token_hash FROM brandos.refresh_tokens
+WHERE tenant_id = brandos.current_tenant_id() AND id = $1
+  AND spent_at IS NULL AND revoked_at IS NULL AND expires_at > now())sql"};
 constexpr Query kSpendToken{"refresh_tokens.spend", R"sql(
 UPDATE brandos.refresh_tokens SET spent_at = now(), successor_id = $2
 WHERE tenant_id = brandos.current_tenant_id() AND id = $1)sql"};
@@ -186,14 +187,7 @@ UserRepository::lock_refresh_token(const application::TokenHash& hash, std::chro
   t.family_id = row.uuid("family_id");
   t.spent = row.boolean("spent");
   t.spent_within_grace = row.boolean("spent_within_grace");
-  if (!row.is_null("live_successor")) {
-    const auto bytes = bytes_of_hex(row.view("live_successor"));
-    application::TokenHash h{};
-    if (bytes.size() == h.size()) {
-      std::copy(bytes.begin(), bytes.end(), h.begin());
-      t.live_successor = h;
-    }
-  }
+  if (!row.is_null("successor_id")) t.successor_id = row.uuid("successor_id");
   t.revoked = row.boolean("revoked");
   t.expired = row.boolean("expired");
   t.user_live = row.boolean("user_live");
@@ -201,6 +195,18 @@ UserRepository::lock_refresh_token(const application::TokenHash& hash, std::chro
   t.email = row.text("email");
   t.name = row.text("name");
   co_return t;
+}
+
+asio::awaitable<Outcome<std::optional<application::TokenHash>>>
+UserRepository::usable_refresh_token(const domain::Uuid& id) {
+  auto r = co_await s_.run(Statement(kUsableToken, id));
+  if (!r) co_return std::unexpected(failure_or_throw(r.error()));
+  if (r->rows() != 1) co_return std::optional<application::TokenHash>{};
+  const auto bytes = bytes_of_hex(Row(*r, 0).view("token_hash"));
+  application::TokenHash h{};
+  if (bytes.size() != h.size()) co_return std::optional<application::TokenHash>{};
+  std::copy(bytes.begin(), bytes.end(), h.begin());
+  co_return h;
 }
 
 void UserRepository::spend_refresh_token(const domain::Uuid& token_id,

@@ -28,6 +28,8 @@ class UserRepository final : public application::UserRepository {
                          const application::RefreshTokenGrant& grant) override;
   boost::asio::awaitable<application::Outcome<std::optional<application::RefreshTokenState>>>
   lock_refresh_token(const application::TokenHash& hash, std::chrono::seconds grace) override;
+  boost::asio::awaitable<application::Outcome<std::optional<application::TokenHash>>>
+  usable_refresh_token(const domain::Uuid& id) override;
   void spend_refresh_token(const domain::Uuid& token_id, const domain::Uuid& successor_id) override;
   void revoke_refresh_family(const domain::Uuid& family_id) override;
 
