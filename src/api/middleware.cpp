@@ -12,8 +12,7 @@ namespace asio = boost::asio;
 
 HttpApplication::HttpApplication(std::shared_ptr<const Router> router,
                                  std::vector<Middleware> middleware, application::IdGenerator& ids,
-                                 RequestObserver* observer,
-                                 std::vector<std::string> trusted_proxies)
+                                 RequestObserver* observer, TrustedProxies trusted_proxies)
     : router_(std::move(router)),
       middleware_(std::move(middleware)),
       ids_(ids),

@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "api/client_ip.hpp"
 #include "api/request_context.hpp"
 #include "api/router.hpp"
 #include "application/ports/id_generator.hpp"
@@ -50,7 +51,7 @@ class HttpApplication {
  public:
   HttpApplication(std::shared_ptr<const Router> router, std::vector<Middleware> middleware,
                   application::IdGenerator& ids, RequestObserver* observer,
-                  std::vector<std::string> trusted_proxies = {});
+                  TrustedProxies trusted_proxies = {});
 
   boost::asio::awaitable<HttpResponse> handle(HttpRequest& request);
 
@@ -61,7 +62,7 @@ class HttpApplication {
   std::vector<Middleware> middleware_;
   application::IdGenerator& ids_;
   RequestObserver* observer_;
-  std::vector<std::string> trusted_proxies_;
+  TrustedProxies trusted_proxies_;
 };
 
 }  // namespace brandos::api

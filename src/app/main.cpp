@@ -7,6 +7,7 @@
 #include <iostream>
 #include <map>
 
+#include "api/client_ip.hpp"
 #include "app/config.hpp"
 #include "app/serve.hpp"
 #include "app/signing_keys.hpp"
@@ -136,7 +137,7 @@ int main(int argc, char** argv) {
   add("jwt_issuer", config.jwt_issuer, "The iss claim of access tokens");
   add("jwt_audience", config.jwt_audience, "The aud claim of access tokens");
   add("trusted_proxies", config.trusted_proxies,
-      "Peer addresses whose X-Forwarded-For is believed, comma-separated");
+      "Peer addresses or CIDR ranges whose X-Forwarded-For is believed, comma-separated");
   add("hash_threads", config.hash_threads, "Password hashing threads (0 = one per core)")
       ->check(CLI::Range(0, 64));
   add("tenant_requests_per_minute", config.tenant_requests_per_minute,
@@ -220,6 +221,11 @@ int main(int argc, char** argv) {
     config_error(
         "--data-keys and --email-index-key (BRANDOS_DATA_KEYS, BRANDOS_EMAIL_INDEX_KEY) are "
         "required with BRANDOS_ENV=production");
+  try {
+    const brandos::api::TrustedProxies proxies(brandos::app::split_list(config.trusted_proxies));
+  } catch (const std::invalid_argument& e) {
+    config_error(std::string("--trusted-proxies (BRANDOS_TRUSTED_PROXIES): ") + e.what());
+  }
   // Production keeps the owner's credentials (migrations) out of the serving role's hands.
   if (config.environment == "production" && !config.database_url.empty() &&
       config.migration_database_url.empty())

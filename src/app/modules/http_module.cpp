@@ -26,7 +26,8 @@ void HttpModule::start() {
   api::ServerLimits limits;
   limits.read_timeout = config_.read_timeout;
   limits.idle_timeout = config_.idle_timeout;
-  const std::vector<std::string> trusted_proxies = split_list(config_.trusted_proxies);
+  // Checked at start-up (main), so this cannot throw.
+  const api::TrustedProxies trusted_proxies(split_list(config_.trusted_proxies));
   port_ = config_.listen.port;
   for (int i = 0; i < runtime_.threads(); ++i) {
     PerThread t;
