@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "support/api_client.hpp"
+#include "support/http_client.hpp"
 #include "support/server_process.hpp"
 
 namespace brandos::testing {
@@ -80,6 +81,23 @@ TEST(LoginAbuse, ParallelGuessesAreCountedBeforeTheyAreVerified) {
                                                        {"email", brand.owner_email},
                                                        {"password", kStrongPassword}});
   EXPECT_EQ(owner.status, 429);
+}
+
+// Issue 9, item 18: a login for a tenant that does not exist has nothing to audit, but spends the
+// same durable commit an audited refusal does, so it does not answer a round trip sooner.
+TEST(LoginAbuse, AnUnknownTenantCostsTheCommitOfAnAuditedRefusal) {
+  TestServer s;
+  ApiClient api(s.process.port());
+  auto r = api.post("/v1/auth/login", json::object{{"tenant", "no-such-brand"},
+                                                   {"email", "someone@example.test"},
+                                                   {"password", "wrong wrong wrong 1"}});
+  EXPECT_EQ(r.status, 401);
+  auto metrics = http_request(s.process.admin_port(), "GET", "/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find(
+                R"(db_statements_duration_seconds_count{statements="audit.commit_cost"} 1)"),
+            std::string::npos)
+      << metrics->body.substr(0, 4000);
 }
 
 }  // namespace

@@ -75,8 +75,13 @@ asio::awaitable<Outcome<TokenPair>> Login::operator()(const OperationContext& ct
     ok = *verified;
   }
   if (!known || !ok) {
-    if (!found->tenant)
+    if (!found->tenant) {
+      // Nothing to audit, but the same time spent as if there were: a wrong tenant must not
+      // answer faster than a wrong password.
+      auto spent = co_await deps_.data.spend_an_audited_commit(ctx);
+      if (!spent) co_return std::unexpected(spent.error());
       co_return std::unexpected(failures::unauthorized("Wrong tenant, e-mail or password."));
+    }
     std::vector<AuditEntry> entries;
     entries.push_back(audit_entry("auth.login_failed", found->user, "failure"));
     if (attempt.remaining == 0)

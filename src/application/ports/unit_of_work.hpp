@@ -84,6 +84,11 @@ class TenantData {
   // Opens lazily: no round trip until the first statement. context() needs ctx.tenant.
   virtual std::unique_ptr<UnitOfWork> begin(const OperationContext& ctx, Access access,
                                             TenantOf tenant = TenantOf::context()) = 0;
+  // Spends what recording one audit entry costs (a round trip ending in a durable commit)
+  // without recording anything: a refusal that has nothing to audit (a login for a tenant that
+  // does not exist) then takes as long as one that is audited, and cannot be told apart by time.
+  [[nodiscard]] virtual boost::asio::awaitable<Outcome<void>> spend_an_audited_commit(
+      const OperationContext& ctx) = 0;
 };
 
 }  // namespace brandos::application

@@ -270,6 +270,20 @@ class UnitOfWork final : public application::UnitOfWork {
 
 }  // namespace
 
+// An xid makes the COMMIT write and flush a commit record, as an audit insert's does.
+constexpr Query kAuditedCommitCost{"audit.commit_cost", "SELECT pg_current_xact_id()"};
+
+asio::awaitable<application::Outcome<void>> TenantData::spend_an_audited_commit(
+    const application::OperationContext& ctx) {
+  auto c = co_await pool_.acquire();
+  if (!c) co_return std::unexpected(failure_or_throw(c.error()));
+  const std::vector<Statement> work{Statement("BEGIN"), Statement(kAuditedCommitCost),
+                                    Statement("COMMIT")};
+  auto r = co_await (*c)->pipeline(work, std::min(ctx.deadline, pool_.deadline()));
+  if (!r) co_return std::unexpected(failure_or_throw(r.error()));
+  co_return application::Outcome<void>{};
+}
+
 std::unique_ptr<application::UnitOfWork> TenantData::begin(const application::OperationContext& ctx,
                                                            application::Access access,
                                                            application::TenantOf tenant) {

@@ -17,6 +17,8 @@ class TenantData final : public application::TenantData {
   std::unique_ptr<application::UnitOfWork> begin(
       const application::OperationContext& ctx, application::Access access,
       application::TenantOf tenant = application::TenantOf::context()) override;
+  boost::asio::awaitable<application::Outcome<void>> spend_an_audited_commit(
+      const application::OperationContext& ctx) override;
 
  private:
   Pool& pool_;
