@@ -5,6 +5,7 @@
 
 #include <boost/json/parse.hpp>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -40,6 +41,45 @@ std::set<std::string> documented_operations() {
     }
   }
   return ops;
+}
+
+// Each operation's documented status codes ("        \"404\":" lines under its responses).
+std::map<std::string, std::set<std::string>> documented_statuses() {
+  std::ifstream in(std::string(BRANDOS_SOURCE_DIR) + "/docs/openapi.yaml");
+  static const std::regex path_line(R"(^  (/[^:]*):\s*$)");
+  static const std::regex method_line(R"(^    (get|post|put|patch|delete):\s*$)");
+  static const std::regex status_line(R"re(^        "(\d{3})":.*$)re");
+  std::map<std::string, std::set<std::string>> out;
+  std::string line, path, op;
+  bool in_paths = false;
+  while (std::getline(in, line)) {
+    if (line == "paths:") {
+      in_paths = true;
+      continue;
+    }
+    if (in_paths && !line.empty() && line[0] != ' ') break;
+    std::smatch m;
+    if (std::regex_match(line, m, path_line)) {
+      path = m[1].str();
+      op.clear();
+    } else if (!path.empty() && std::regex_match(line, m, method_line)) {
+      op = m[1].str() + " " + path;
+    } else if (!op.empty() && std::regex_match(line, m, status_line)) {
+      out[op].insert(m[1].str());
+    }
+  }
+  return out;
+}
+
+// Issue 9, item 20: answers the server gives before (or whatever) any route decides — a slow or
+// oversized request, an unknown transfer coding, a rate limit, a dependency down — are part of
+// every operation's contract, so a validating proxy never sees an undocumented status.
+TEST(OpenApi, EveryOperationDocumentsTheServerWideAnswers) {
+  const auto statuses = documented_statuses();
+  EXPECT_GE(statuses.size(), 15u);
+  for (const auto& [op, codes] : statuses)
+    for (const char* code : {"400", "408", "413", "429", "431", "501", "503"})
+      EXPECT_TRUE(codes.contains(code)) << op << " does not document " << code;
 }
 
 TEST(OpenApi, DocumentsExactlyTheRoutesTheServerServes) {
