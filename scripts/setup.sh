@@ -36,15 +36,17 @@ if ((${#missing[@]})); then
   fi
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-# The OpenAPI linter (Redocly CLI) from the npm registry, pinned by tools/openapi/package-lock.json.
+# The OpenAPI linter (Redocly CLI) and validating proxy (Prism) from the npm registry, pinned by
+# tools/openapi/package-lock.json.
 if ! command -v npm >/dev/null; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
 fi
 root=$(cd "$(dirname "$0")/.." && pwd)
-if [ ! -x "$root/tools/openapi/node_modules/.bin/redocly" ]; then
-  echo "setup: installing the OpenAPI linter"
+if [ ! -x "$root/tools/openapi/node_modules/.bin/redocly" ] ||
+  [ ! -x "$root/tools/openapi/node_modules/.bin/prism" ]; then
+  echo "setup: installing the OpenAPI linter and validating proxy"
   (cd "$root/tools/openapi" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 echo "setup: all dependencies present"

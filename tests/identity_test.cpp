@@ -170,10 +170,10 @@ TEST_F(IdentityTest, SignUpValidatesEveryFieldAndThePasswordPolicy) {
   EXPECT_EQ(ok.status, 201) << ok.raw.body;
 
   // Media type and JSON errors come before validation.
-  auto r = http_request(server_->process.port(), "POST", "/v1/tenants",
+  auto r = http_request(server_->process.direct_port(), "POST", "/v1/tenants",
                         {{"Content-Type", "text/plain"}}, "{}");
   EXPECT_EQ(r->status, 415);
-  r = http_request(server_->process.port(), "POST", "/v1/tenants",
+  r = http_request(server_->process.direct_port(), "POST", "/v1/tenants",
                    {{"Content-Type", "application/json"}}, "{\"a\":");
   EXPECT_EQ(r->status, 400);
 }

@@ -28,7 +28,30 @@ ApiResponse ApiClient::call(const std::string& method, const std::string& path,
   out.raw = *r;
   boost::system::error_code ec;
   if (!r->body.empty()) out.body = json::parse(r->body, ec);
+  expect_documented(method, path, out.raw);
   return out;
+}
+
+void expect_documented(const std::string& method, const std::string& path,
+                       const RawResponse& response) {
+  // Behind the validating proxy (BRANDOS_TEST_VALIDATING_PROXY), Prism lists what it found in
+  // this header. What the request did wrong is often the test's point; what the response did
+  // wrong is drift between the server and docs/openapi.yaml.
+  const auto violations = response.header("sl-violations");
+  if (!violations) return;
+  boost::system::error_code ec;
+  const json::value found = json::parse(*violations, ec);
+  if (ec || !found.is_array()) {
+    ADD_FAILURE() << method << " " << path << ": unreadable sl-violations: " << *violations;
+    return;
+  }
+  for (const auto& v : found.as_array()) {
+    const auto* location = v.is_object() ? v.as_object().if_contains("location") : nullptr;
+    if (location && location->is_array() && !location->as_array().empty() &&
+        location->as_array()[0] == "response")
+      ADD_FAILURE() << method << " " << path << " → " << response.status
+                    << " is not what docs/openapi.yaml describes: " << json::serialize(v);
+  }
 }
 
 std::string str(const json::value& v, const char* key) {

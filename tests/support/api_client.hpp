@@ -44,6 +44,11 @@ class ApiClient {
   unsigned short port_;
 };
 
+// Fails the test when the validating proxy (if any) found `response` to differ from
+// docs/openapi.yaml. ApiClient checks every response it receives.
+void expect_documented(const std::string& method, const std::string& path,
+                       const RawResponse& response);
+
 // True when a 422 problem lists `field` in its errors.
 bool has_field_error(const ApiResponse& r, const std::string& field);
 

@@ -23,6 +23,11 @@
 namespace brandos::testing {
 
 ServerProcess::~ServerProcess() {
+  if (proxy_pid_ > 0) {
+    ::kill(proxy_pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(proxy_pid_, &status, 0);
+  }
   if (pid_ > 0) {
     ::kill(pid_, SIGKILL);
     int status = 0;
@@ -75,6 +80,8 @@ bool ServerProcess::wait_listening(std::chrono::milliseconds timeout) {
     if (std::regex_search(text, m, line)) {
       port_ = static_cast<unsigned short>(std::stoi(m[1].str()));
       admin_port_ = static_cast<unsigned short>(std::stoi(m[2].str()));
+      const char* prism = std::getenv("BRANDOS_TEST_VALIDATING_PROXY");
+      if (prism != nullptr && *prism != '\0' && proxy_pid_ < 0) start_validating_proxy(prism);
       return true;
     }
     int status = 0;
@@ -85,6 +92,43 @@ bool ServerProcess::wait_listening(std::chrono::milliseconds timeout) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return false;
+}
+
+void ServerProcess::start_validating_proxy(const std::string& prism) {
+  proxy_port_ = free_port();
+  const std::string spec = std::string(BRANDOS_SOURCE_DIR) + "/docs/openapi.yaml";
+  std::vector<std::string> argv_s = {
+      prism,      "proxy",     spec,     "http://127.0.0.1:" + std::to_string(port_),
+      "--host",   "127.0.0.1", "--port", std::to_string(proxy_port_),
+      "--errors", "false"};
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const std::string proxy_log = log_path_ + ".prism";
+  proxy_pid_ = ::fork();
+  if (proxy_pid_ < 0) throw std::runtime_error("fork failed");
+  if (proxy_pid_ == 0) {
+    const int fd = ::open(proxy_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(fd, STDOUT_FILENO);
+    ::dup2(fd, STDERR_FILENO);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  // Ready when it accepts connections (Prism takes a second or two to load the document).
+  for (int i = 0; i < 600; ++i) {
+    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(proxy_port_);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool up = ::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    ::close(s);
+    if (up) return;
+    int status = 0;
+    if (::waitpid(proxy_pid_, &status, WNOHANG) == proxy_pid_) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  throw std::runtime_error("the validating proxy did not start; see " + proxy_log);
 }
 
 void ServerProcess::signal(int sig) {

@@ -26,7 +26,12 @@ class ServerProcess {
   // Waits for the "listening" line; false on timeout or early exit.
   bool wait_listening(std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
-  unsigned short port() const { return port_; }
+  // The API port: brandos's own, or, when BRANDOS_TEST_VALIDATING_PROXY names a Prism binary,
+  // that of a Prism proxy in front of it that checks every exchange against docs/openapi.yaml
+  // (ApiClient fails the test on any response the document does not describe).
+  unsigned short port() const { return proxy_port_ != 0 ? proxy_port_ : port_; }
+  // brandos's own port, for bytes no proxy would pass on faithfully (malformed JSON, bad framing).
+  unsigned short direct_port() const { return port_; }
   unsigned short admin_port() const { return admin_port_; }
   pid_t pid() const { return pid_; }
   std::string log() const;
@@ -36,7 +41,10 @@ class ServerProcess {
   std::optional<int> wait_exit(std::chrono::milliseconds timeout);
 
  private:
+  void start_validating_proxy(const std::string& prism);
   pid_t pid_ = -1;
+  pid_t proxy_pid_ = -1;
+  unsigned short proxy_port_ = 0;
   std::string log_path_;
   unsigned short port_ = 0;
   unsigned short admin_port_ = 0;
