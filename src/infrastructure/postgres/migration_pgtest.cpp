@@ -127,5 +127,18 @@ TEST(Migration, ApplicationRoleIsUnprivileged) {
             "0");
 }
 
+// Issue 9, item 19: an erased customer's old row versions (the wrapped data key among them) are
+// vacuumed as soon as autovacuum next looks, not once a fifth of the table has died.
+TEST(Migration, ErasedCustomersAreVacuumedOnAutovacuumsNextRound) {
+  const auto db = testing::create_test_database();
+  for (const char* table : {"customer_keys", "customers"})
+    EXPECT_EQ(run_sql(db.superuser_conninfo,
+                      std::string("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = "
+                                  "'brandos.") +
+                          table + "'::regclass"),
+              "autovacuum_vacuum_threshold=1,autovacuum_vacuum_scale_factor=0")
+        << table;
+}
+
 }  // namespace
 }  // namespace brandos::pg
