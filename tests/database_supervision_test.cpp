@@ -13,6 +13,7 @@
 #include "support/api_client.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/test_database.hpp"
 
 namespace brandos::testing {
 namespace {
@@ -58,26 +59,32 @@ TEST(DatabaseSupervision, AKilledPostmasterIsRestartedAndOrdersSucceedAgain) {
   ASSERT_EQ(kill(static_cast<pid_t>(postmaster), SIGKILL), 0);
 
   const auto killed = std::chrono::steady_clock::now();
-  bool saw_failure = false;
+  auto restarted = [&] {
+    auto metrics = http_request(p.admin_port(), "GET", "/metrics");
+    return metrics && metrics->body.find("database_restarts_total 1") != std::string::npos;
+  };
+  // Backends of the dead server may still finish a statement or two before they notice; what
+  // counts is an order placed on the server brandos started again. Meanwhile answers are fast and
+  // honest (503), never a 500.
   int status = 0;
-  while (std::chrono::steady_clock::now() - killed < 20s) {
+  bool again = false;
+  while (!again && std::chrono::steady_clock::now() - killed < 20s) {
+    const bool was_restarted = restarted();
     status = place().status;
-    if (status == 201) break;
-    saw_failure = true;
-    EXPECT_EQ(status, 503);  // fast and honest while it is down, never a 500
-    std::this_thread::sleep_for(100ms);
+    EXPECT_TRUE(status == 201 || status == 503) << status;
+    again = was_restarted && status == 201;
+    if (!again) std::this_thread::sleep_for(100ms);
   }
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - killed);
-  EXPECT_EQ(status, 201) << p.log();
-  EXPECT_TRUE(saw_failure);
+  EXPECT_TRUE(again) << p.log();
   EXPECT_LT(took, 10s);
-  std::cout << "[ figures ] orders succeed again " << took.count()
+  std::cout << "[ figures ] orders succeed again on the restarted server " << took.count()
             << " ms after the postmaster was killed\n";
-  auto metrics = http_request(p.admin_port(), "GET", "/metrics");
-  ASSERT_TRUE(metrics);
-  EXPECT_NE(metrics->body.find("database_restarts_total 1"), std::string::npos);
-  EXPECT_NE(p.log().find("\"database_restarted\""), std::string::npos);
+  // The log is flushed on a timer.
+  EXPECT_TRUE(eventually([&] {
+    return p.log().find("\"database_restarted\"") != std::string::npos;
+  })) << p.log();
 
   p.signal(SIGTERM);
   EXPECT_EQ(p.wait_exit(30s), std::optional<int>(0)) << p.log();
