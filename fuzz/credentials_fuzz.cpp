@@ -2,7 +2,9 @@
 // normalisation, UTF-8 counting and the password shape rules, list cursors, and the
 // X-Forwarded-For walk. None may crash, and their answers must be self-consistent.
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "api/client_ip.hpp"
 #include "api/cursor.hpp"
@@ -27,7 +29,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (api::decode_cursor(api::encode_cursor("users", tenant, *id), "users", tenant) != id)
       std::abort();
   }
-  const std::string ip = api::resolve_client_ip("10.0.0.1", text, {"10.0.0.1", "10.0.0.2"});
-  if (ip.empty() && !text.empty()) std::abort();
+  static const api::TrustedProxies proxies({"10.0.0.0/8", "fd00::/8"});
+  const std::string ip = api::resolve_client_ip("10.0.0.1", text, proxies);
+  if (ip.empty()) std::abort();
+  (void)api::rate_limit_subject(text);
+  // The trusted-proxies setting: any text is accepted or refused with invalid_argument.
+  try {
+    const api::TrustedProxies parsed(std::vector<std::string>{std::string(text)});
+    (void)parsed.contains(boost::asio::ip::make_address_v4("10.1.2.3"));
+  } catch (const std::invalid_argument&) {
+  }
   return 0;
 }

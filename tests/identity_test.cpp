@@ -350,6 +350,7 @@ TEST_F(IdentityTest, ParallelRefreshesWithOneTokenGetTheSameSuccessor) {
   }
   EXPECT_EQ(successors.size(), 1u);
   EXPECT_TRUE(audit(t, "auth.refresh_reuse").empty());
+  EXPECT_EQ(audit(t, "auth.refresh_grace").size(), answers.size() - 1);  // each second answer
   EXPECT_EQ(
       api().post("/v1/auth/refresh", json::object{{"refresh_token", *successors.begin()}}).status,
       200);

@@ -55,6 +55,12 @@ TrustedProxies::TrustedProxies(const std::vector<std::string>& entries) {
   }
 }
 
+std::string rate_limit_subject(std::string_view client_ip) {
+  const auto a = address_of(client_ip);
+  if (!a || a->is_v4()) return std::string(client_ip);
+  return ip::make_network_v6(a->to_v6(), 64).canonical().to_string();
+}
+
 bool TrustedProxies::contains(const ip::address& a) const {
   if (a.is_v4()) {
     for (const auto& n : v4_)

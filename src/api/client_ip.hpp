@@ -28,6 +28,11 @@ class TrustedProxies {
   std::vector<boost::asio::ip::network_v6> v6_;
 };
 
+// Who a per-address rate limit counts: an IPv4 address, or the /64 of an IPv6 one (a single
+// subscriber commonly holds a whole /64, so per-address limits would count each of its 2^64
+// addresses apart).
+std::string rate_limit_subject(std::string_view client_ip);
+
 std::string resolve_client_ip(std::string_view peer, std::string_view forwarded_for,
                               const TrustedProxies& trusted_proxies);
 

@@ -34,6 +34,13 @@ TEST(ClientIp, TrustsCidrRangesAndIpv4MappedPeers) {
   EXPECT_EQ(resolve_client_ip("::ffff:203.0.113.9", "", proxies), "203.0.113.9");
 }
 
+TEST(ClientIp, RateLimitsCountAnIpv6SubscribersWhole64) {
+  EXPECT_EQ(rate_limit_subject("203.0.113.9"), "203.0.113.9");
+  EXPECT_EQ(rate_limit_subject("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+  EXPECT_EQ(rate_limit_subject("2001:db8:1:2:bbbb::7"), "2001:db8:1:2::/64");
+  EXPECT_EQ(rate_limit_subject("unknown"), "unknown");
+}
+
 TEST(ClientIp, RefusesEntriesThatAreNotAddressesOrRanges) {
   for (const char* bad :
        {"10.0.0.0/33", "fd00::/129", "localhost", "10.0.0.0/", "10.0.0.0/x", "1.2.3.4/8/9"})

@@ -7,6 +7,7 @@
 #include <boost/url/parse_query.hpp>
 #include <charconv>
 
+#include "api/client_ip.hpp"
 #include "api/cursor.hpp"
 #include "api/failure_response.hpp"
 #include "api/json_body.hpp"
@@ -82,51 +83,52 @@ Middleware authentication(const IdentityApi& api) {
 }
 
 void add_identity_routes(Router& router, const IdentityApi& api) {
-  router.add(Method::post, "/v1/tenants",
-             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
-               if (auto limited =
-                       over_limit(api, ctx, "sign-up:" + ctx.client_ip, api.limits.sign_up_per_ip))
-                 co_return *limited;
-               auto body = body_of(ctx);
-               if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
-               std::vector<FieldIssue> issues;
-               JsonFields f(std::get<json::object>(body), issues);
-               application::SignUpCommand c;
-               c.name = f.required_string("name").value_or("");
-               c.slug = f.required_string("slug").value_or("");
-               if (const json::object* owner = f.required_object("owner")) {
-                 JsonFields o(*owner, issues, "owner.");
-                 c.owner_email = o.required_string("email").value_or("");
-                 c.owner_password = o.required_string("password").value_or("");
-                 c.owner_name = o.required_string("name").value_or("");
-                 o.finish();
-               }
-               f.finish();
-               if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
-               auto result = co_await api.sign_up(operation_context(ctx), std::move(c));
-               if (!result) co_return render_failure(result.error(), ctx);
-               co_return json_ok(201, json::object{{"tenant", tenant_json(result->first)},
-                                                   {"user", user_json(result->second)}});
-             });
-
   router.add(
-      Method::post, "/v1/auth/login", [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
-        if (auto limited = over_limit(api, ctx, "login:" + ctx.client_ip, api.limits.login_per_ip))
+      Method::post, "/v1/tenants", [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+        if (auto limited = over_limit(api, ctx, "sign-up:" + rate_limit_subject(ctx.client_ip),
+                                      api.limits.sign_up_per_ip))
           co_return *limited;
         auto body = body_of(ctx);
         if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
         std::vector<FieldIssue> issues;
         JsonFields f(std::get<json::object>(body), issues);
-        application::LoginCommand c;
-        c.tenant_slug = f.required_string("tenant").value_or("");
-        c.email = f.required_string("email").value_or("");
-        c.password = f.required_string("password").value_or("");
+        application::SignUpCommand c;
+        c.name = f.required_string("name").value_or("");
+        c.slug = f.required_string("slug").value_or("");
+        if (const json::object* owner = f.required_object("owner")) {
+          JsonFields o(*owner, issues, "owner.");
+          c.owner_email = o.required_string("email").value_or("");
+          c.owner_password = o.required_string("password").value_or("");
+          c.owner_name = o.required_string("name").value_or("");
+          o.finish();
+        }
         f.finish();
         if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
-        auto result = co_await api.login(operation_context(ctx), std::move(c));
+        auto result = co_await api.sign_up(operation_context(ctx), std::move(c));
         if (!result) co_return render_failure(result.error(), ctx);
-        co_return tokens_json(*result);
+        co_return json_ok(201, json::object{{"tenant", tenant_json(result->first)},
+                                            {"user", user_json(result->second)}});
       });
+
+  router.add(Method::post, "/v1/auth/login",
+             [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {
+               if (auto limited = over_limit(api, ctx, "login:" + rate_limit_subject(ctx.client_ip),
+                                             api.limits.login_per_ip))
+                 co_return *limited;
+               auto body = body_of(ctx);
+               if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
+               std::vector<FieldIssue> issues;
+               JsonFields f(std::get<json::object>(body), issues);
+               application::LoginCommand c;
+               c.tenant_slug = f.required_string("tenant").value_or("");
+               c.email = f.required_string("email").value_or("");
+               c.password = f.required_string("password").value_or("");
+               f.finish();
+               if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
+               auto result = co_await api.login(operation_context(ctx), std::move(c));
+               if (!result) co_return render_failure(result.error(), ctx);
+               co_return tokens_json(*result);
+             });
 
   router.add(Method::post, "/v1/auth/refresh",
              [&api](RequestContext& ctx) -> asio::awaitable<HttpResponse> {

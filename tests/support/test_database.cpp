@@ -149,7 +149,12 @@ void create_scratch_table(const TestDatabase& db) {
 
 OpenTransaction::OpenTransaction(const std::string& conninfo)
     : conn_(PQconnectdb(conninfo.c_str())) {
-  exec("BEGIN");
+  try {
+    exec("BEGIN");
+  } catch (...) {
+    PQfinish(conn_);
+    throw;
+  }
 }
 
 OpenTransaction::~OpenTransaction() {

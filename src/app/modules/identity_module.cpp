@@ -26,6 +26,12 @@ void IdentityModule::start() {
   decoy_hash_ = crypto::Argon2PasswordHasher::hash_now(
       std::string(reinterpret_cast<const char*>(decoy_secret.data()), decoy_secret.size()));
 
+  // Live limits dropped because the limiter was full: a flood of distinct keys (ADR 0014).
+  runtime_.registry().gauge("rate_limit_keys_evicted",
+                            "Rate-limit keys forgotten early because the limiter was full.", {},
+                            [this] { return static_cast<double>(limiter_.evictions()); });
+  runtime_.registry().gauge("rate_limit_keys", "Keys the rate limiter holds.", {},
+                            [this] { return static_cast<double>(limiter_.size()); });
   api::IdentityLimits limits;
   limits.requests_per_tenant = {config_.tenant_requests_per_minute, std::chrono::minutes(1)};
   limits.login_per_ip = {config_.login_attempts_per_minute_per_ip, std::chrono::minutes(1)};

@@ -58,12 +58,19 @@ asio::awaitable<Outcome<TokenPair>> Login::operator()(const OperationContext& ct
       entries.push_back(audit_entry("auth.login_locked", found->user, "denied"));
       auto audited = co_await record_audit(deps_.data, ctx, found->tenant->id, std::move(entries));
       if (!audited) co_return std::unexpected(audited.error());
+    } else {
+      auto spent = co_await deps_.data.spend_an_audited_commit(ctx);  // as below
+      if (!spent) co_return std::unexpected(spent.error());
     }
     co_return std::unexpected(failures::rate_limited(attempt.reset_seconds));
   }
 
   auto found = co_await look_up();
-  if (!found) co_return std::unexpected(found.error());
+  if (!found) {
+    // Nothing was verified: the server's failure must not use up the caller's attempts.
+    deps_.limiter.forgive(lock_key);
+    co_return std::unexpected(found.error());
+  }
   const bool known = found->tenant && found->user;
   std::string encoded = known ? found->password_hash : decoy_hash_;
   // No stored password is longer than the policy's 128 characters (512 bytes): a longer one is
@@ -71,7 +78,10 @@ asio::awaitable<Outcome<TokenPair>> Login::operator()(const OperationContext& ct
   bool ok = false;
   if (c.password.size() <= kMaxPasswordBytes) {
     auto verified = co_await deps_.hasher.verify(std::move(c.password), std::move(encoded));
-    if (!verified) co_return std::unexpected(verified.error());
+    if (!verified) {
+      deps_.limiter.forgive(lock_key);
+      co_return std::unexpected(verified.error());
+    }
     ok = *verified;
   }
   if (!known || !ok) {
@@ -127,7 +137,18 @@ asio::awaitable<Outcome<TokenPair>> RefreshSession::operator()(const OperationCo
     // retry after a lost answer) refreshing at once. Both get that one successor.
     NewRefreshToken again = deps_.tokens.successor_of(refresh_token);
     if (again.hash == *usable_successor) {
-      co_await uow->rollback();
+      // Audited: the same answer also goes to whoever else holds the spent token in these
+      // seconds, so an operator can see every time it was given twice, and to where.
+      const AuditEntry grace{"auth.refresh_grace",
+                             t.user_id,
+                             "user",
+                             t.user_id.to_string(),
+                             ctx.origin(),
+                             "success",
+                             R"({"family_id":")" + t.family_id.to_string() + "\"}"};
+      uow->audit().append(grace);
+      auto done = co_await uow->commit();
+      if (!done) co_return std::unexpected(done.error());
       const Principal principal{t.tenant_id, t.user_id, t.role, t.email, t.name};
       co_return TokenPair{deps_.tokens.issue_access_token(principal), std::move(again.token)};
     }

@@ -26,6 +26,9 @@ class RateLimiter {
   // Whether one more event would be allowed, without counting it.
   virtual RateDecision peek(std::string_view key, const RateLimit& limit) = 0;
   virtual void reset(std::string_view key) = 0;
+  // Takes back one event counted by hit() for `key` (an attempt that failed for the server's
+  // reasons, not the caller's, must not use up the caller's allowance).
+  virtual void forgive(std::string_view key) = 0;
 };
 
 }  // namespace brandos::application

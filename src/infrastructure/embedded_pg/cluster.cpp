@@ -4,13 +4,18 @@
 #include <libpq-fe.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <regex>
+#include <sstream>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -198,21 +203,71 @@ bool Cluster::running() const {
                      "/dev/null") == 0;
 }
 
+// When a process started, in seconds since the epoch, and whether it is a zombie, from
+// /proc/<pid>/stat (readable for any user's process, unlike /proc/<pid>/cwd, which needs
+// CAP_SYS_PTRACE for another user's: containers do not grant it). nullopt: no such process.
+std::optional<std::pair<double, bool>> process_start(long pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text;
+  if (!std::getline(stat, text)) return std::nullopt;
+  const auto paren = text.rfind(')');
+  if (paren == std::string::npos) return std::nullopt;
+  std::istringstream fields(text.substr(paren + 2));
+  std::string field, state;
+  fields >> state;  // field 3
+  unsigned long long start_ticks = 0;
+  for (int i = 4; i <= 22 && fields >> field; ++i)
+    if (i == 22) start_ticks = std::strtoull(field.c_str(), nullptr, 10);
+  std::ifstream proc_stat("/proc/stat");
+  long long boot = 0;
+  for (std::string line; std::getline(proc_stat, line);)
+    if (line.rfind("btime ", 0) == 0) boot = std::strtoll(line.c_str() + 6, nullptr, 10);
+  const double hz = static_cast<double>(sysconf(_SC_CLK_TCK));
+  return std::pair{static_cast<double>(boot) + static_cast<double>(start_ticks) / hz, state == "Z"};
+}
+
 bool Cluster::postmaster_alive() const {
+  // postmaster.pid: the pid on line 1, the server's start time (epoch seconds) on line 3.
   std::ifstream in(pgdata_ / "postmaster.pid");
+  std::string pid_line, data_dir_line, start_line;
+  if (!std::getline(in, pid_line) || !std::getline(in, data_dir_line) ||
+      !std::getline(in, start_line))
+    return false;
   long pid = 0;
-  if (!(in >> pid) || pid <= 0) return false;
-  if (kill(static_cast<pid_t>(pid), 0) != 0) return false;
-  // A live pid that is not a server of this data directory (reused after a crash) is not ours;
-  // a dead one that is not reaped yet (a zombie) has no working directory.
-  std::error_code ec;
-  const fs::path cwd = fs::read_symlink("/proc/" + std::to_string(pid) + "/cwd", ec);
-  if (ec) return false;
-  const fs::path data = fs::canonical(pgdata_, ec);
-  return !ec && cwd == data;
+  long long started = 0;
+  try {
+    pid = std::stol(pid_line);
+    started = std::stoll(start_line);
+  } catch (const std::exception&) {
+    return false;  // half-written by a server that is starting or stopping
+  }
+  if (pid <= 0) return false;
+  const auto process = process_start(pid);
+  if (!process || process->second) return false;  // gone, or dead and not yet reaped
+  // A live pid that started at another time is not the server the file names (a pid reused
+  // after a crash): then ours is dead.
+  return std::abs(process->first - static_cast<double>(started)) <= 2.0;
 }
 
 void Cluster::restart_after_crash(std::chrono::seconds timeout) {
+  // PostgreSQL refuses to start while the pid its lock file names is alive. If that pid now
+  // belongs to another process (reused after the crash), the file may go — but only once no
+  // backend of the dead server is still attached to its shared memory (line 7 names the
+  // segment), which is the check PostgreSQL itself would have made with the file.
+  std::ifstream in(pgdata_ / "postmaster.pid");
+  std::vector<std::string> lines;
+  for (std::string line; lines.size() < 7 && std::getline(in, line);) lines.push_back(line);
+  in.close();
+  long pid = 0;
+  if (!lines.empty()) pid = std::strtol(lines[0].c_str(), nullptr, 10);
+  if (pid > 0 && !postmaster_alive() && kill(static_cast<pid_t>(pid), 0) == 0) {
+    long long key = 0, id = -1;
+    if (lines.size() >= 7) std::istringstream(lines[6]) >> key >> id;
+    shmid_ds segment{};
+    if (id >= 0 && shmctl(static_cast<int>(id), IPC_STAT, &segment) == 0 && segment.shm_nattch > 0)
+      throw std::runtime_error("backends of the dead server still hold its shared memory");
+    fs::remove(pgdata_ / "postmaster.pid");
+  }
   pg_ctl("start", true, timeout);
   started_by_us_ = true;
 }

@@ -113,5 +113,38 @@ TEST_F(ClusterTest, StartsWhenThePidFileNamesAnUnrelatedProcess) {
   EXPECT_TRUE(c.running());
 }
 
+// What the supervisor polls: alive while the server runs; dead once it was killed, and when the
+// pid file names a process that started at another time (a pid reused after a crash).
+TEST_F(ClusterTest, KnowsWhetherItsPostmasterIsAlive) {
+  Cluster c(options_);
+  c.start();
+  EXPECT_TRUE(c.postmaster_alive());
+  const long pid = postmaster_pid(c);
+  ASSERT_GT(pid, 0);
+  ASSERT_EQ(kill(static_cast<pid_t>(pid), SIGKILL), 0);
+  bool dead = false;
+  for (int i = 0; i < 500 && !dead; ++i) {
+    dead = !c.postmaster_alive();
+    if (!dead) std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_TRUE(dead);
+  std::ofstream(c.cluster_dir() / "postgres" / "postmaster.pid") << getpid() << "\n"
+                                                                 << dir_.string() << "\n"
+                                                                 << 1000000000 << "\n";
+  EXPECT_FALSE(c.postmaster_alive());  // this test process, started long after 2001
+  // As the supervisor does: PostgreSQL refuses while the dead server's backends linger.
+  bool restarted = false;
+  for (int i = 0; i < 50 && !restarted; ++i) {
+    try {
+      c.restart_after_crash(std::chrono::seconds(30));
+      restarted = true;
+    } catch (const std::runtime_error&) {
+      std::this_thread::sleep_for(200ms);
+    }
+  }
+  EXPECT_TRUE(restarted);
+  EXPECT_TRUE(c.postmaster_alive());
+}
+
 }  // namespace
 }  // namespace brandos::embedded_pg

@@ -81,24 +81,40 @@ void InProcessRateLimiter::sweep(Shard& s, Clock::time_point now) {
   for (RecencyList& list : s.lists) {
     for (int i = 0; i < 4 && !list.keys.empty(); ++i) {
       auto it = s.entries.find(list.keys.back());
-      if (now - it->second.start < 2 * it->second.window) break;  // still counts
+      // Two windows after its last count nothing counted for it can weigh any more.
+      if (now - it->second.last_counted < 2 * it->second.window) break;
       s.entries.erase(it);
       list.keys.pop_back();
     }
   }
 }
 
-void InProcessRateLimiter::evict_least_recent(Shard& s) {
-  RecencyList* oldest = nullptr;
-  Clock::time_point oldest_at = Clock::time_point::max();
+void InProcessRateLimiter::evict_least_recent(Shard& s, Clock::time_point now) {
+  // Among the few least recently counted of each list, the oldest entry that is below its limit;
+  // only if all of them are at it, the oldest of all. Bounded work either way.
+  RecencyList* victim_list = nullptr;
+  std::list<Digest>::iterator victim;
+  Clock::time_point victim_at = Clock::time_point::max();
+  bool victim_saturated = true;
   for (RecencyList& list : s.lists) {
-    if (list.keys.empty()) continue;
-    const auto at = s.entries.find(list.keys.back())->second.last_counted;
-    if (at < oldest_at) oldest = &list, oldest_at = at;
+    int looked = 0;
+    for (auto it = list.keys.end(); it != list.keys.begin() && looked < 16; ++looked) {
+      --it;
+      Entry e = s.entries.find(*it)->second;
+      roll(e, now);
+      const double into =
+          std::chrono::duration<double>(now - e.start) / std::chrono::duration<double>(e.window);
+      const bool saturated = e.previous * (1.0 - into) + e.current >= e.limit;
+      if ((victim_saturated && !saturated) ||
+          (saturated == victim_saturated && e.last_counted < victim_at)) {
+        victim_list = &list, victim = it, victim_at = e.last_counted, victim_saturated = saturated;
+      }
+      if (!saturated) break;  // older ones in this list were saturated; newer are less urgent
+    }
   }
-  if (oldest == nullptr) return;
-  s.entries.erase(oldest->keys.back());
-  oldest->keys.pop_back();
+  if (victim_list == nullptr) return;
+  s.entries.erase(*victim);
+  victim_list->keys.erase(victim);
   evictions_.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -113,7 +129,7 @@ RateDecision InProcessRateLimiter::hit(std::string_view key, const RateLimit& li
   auto found = s.entries.find(d);
   if (found == s.entries.end()) {
     // Full: forget the least recently counted key rather than grow without bound.
-    if (s.entries.size() >= max_per_shard_) evict_least_recent(s);
+    if (s.entries.size() >= max_per_shard_) evict_least_recent(s, now);
     found = s.entries.try_emplace(d).first;
     Entry& e = found->second;
     e.start = now;
@@ -130,6 +146,7 @@ RateDecision InProcessRateLimiter::hit(std::string_view key, const RateLimit& li
   }
   Entry& e = found->second;
   e.last_counted = now;
+  e.limit = limit.limit;
   roll(e, now);
   const double into =
       std::chrono::duration<double>(now - e.start) / std::chrono::duration<double>(window);
@@ -164,6 +181,17 @@ void InProcessRateLimiter::reset(std::string_view key) {
   if (it == s.entries.end()) return;
   s.lists[it->second.queue].keys.erase(it->second.place);
   s.entries.erase(it);
+}
+
+void InProcessRateLimiter::forgive(std::string_view key) {
+  const Digest d = digest(key);
+  Shard& s = shard(d);
+  std::lock_guard lock(s.mutex);
+  auto it = s.entries.find(d);
+  if (it == s.entries.end()) return;
+  Entry& e = it->second;
+  roll(e, now_());
+  if (e.current > 0) --e.current;
 }
 
 std::size_t InProcessRateLimiter::size() const {

@@ -7,9 +7,11 @@
 // tenant and e-mail): a key is kept as a keyed 128-bit BLAKE2b digest, so a 1 MB key costs what a
 // 10-byte one does; peek() never creates an entry; each entry remembers its own window and is dead
 // two windows after its last count; and a shard holds at most max_entries / 16 entries, dropping
-// the least recently counted one when full. Each shard keeps one recency list per window length, so
-// along a list entries die in order: dead ones are swept from the old ends, a few per call, and no
-// call scans a shard.
+// the least recently counted one when full — but not one at its limit while the few oldest include
+// one that is not, so a flood of new keys cannot buy back a lockout. Each shard keeps one recency
+// list per window length, and an entry is dead two windows after it was last counted, so along a
+// list entries die in order: dead ones are swept from the old ends, a few per call, and no call
+// scans a shard.
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -37,6 +39,7 @@ class InProcessRateLimiter final : public application::RateLimiter {
   application::RateDecision peek(std::string_view key,
                                  const application::RateLimit& limit) override;
   void reset(std::string_view key) override;
+  void forgive(std::string_view key) override;
 
   // Entries held now, and live entries dropped because a shard was full (each a limit forgotten
   // early: worth an operator's attention if it grows).
@@ -54,6 +57,7 @@ class InProcessRateLimiter final : public application::RateLimiter {
     Clock::duration window{};
     int current = 0;
     int previous = 0;
+    int limit = 0;          // of the latest caller: an entry at it is not evicted first
     std::size_t queue = 0;  // index of its recency list in the shard
     std::list<Digest>::iterator place;
   };
@@ -71,7 +75,7 @@ class InProcessRateLimiter final : public application::RateLimiter {
   Shard& shard(const Digest& d) { return shards_[d[1] % shards_.size()]; }
   static std::size_t list_of(Shard& s, Clock::duration window);
   static void sweep(Shard& s, Clock::time_point now);
-  void evict_least_recent(Shard& s);
+  void evict_least_recent(Shard& s, Clock::time_point now);
 
   std::size_t max_per_shard_;
   std::function<Clock::time_point()> now_;

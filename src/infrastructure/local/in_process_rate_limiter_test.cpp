@@ -80,6 +80,29 @@ TEST(InProcessRateLimiter, HoldsNoMoreThanItsBoundAndForgetsTheLeastRecentlyCoun
   EXPECT_TRUE(limiter.peek("victim", limit).allowed);
 }
 
+// A flood of new keys cannot buy back a lockout: entries at their limit are evicted last.
+TEST(InProcessRateLimiter, AFloodOfNewKeysDoesNotEvictALockout) {
+  InProcessRateLimiter limiter(160);  // 10 per shard
+  const RateLimit lockout{5, std::chrono::minutes(15)};
+  const RateLimit per_minute{60, std::chrono::minutes(1)};
+  for (int i = 0; i < 5; ++i) limiter.hit("login-failures:acme:victim@acme.test", lockout);
+  for (int i = 0; i < 10'000; ++i) limiter.hit("login:10.2." + std::to_string(i), per_minute);
+  EXPECT_GT(limiter.evictions(), 0u);
+  EXPECT_FALSE(limiter.peek("login-failures:acme:victim@acme.test", lockout).allowed);
+}
+
+TEST(InProcessRateLimiter, ForgivingTakesBackOneCount) {
+  InProcessRateLimiter limiter;
+  const RateLimit limit{2, std::chrono::minutes(15)};
+  limiter.hit("k", limit);
+  limiter.hit("k", limit);
+  EXPECT_FALSE(limiter.peek("k", limit).allowed);
+  limiter.forgive("k");
+  EXPECT_TRUE(limiter.peek("k", limit).allowed);
+  limiter.forgive("never-counted");
+  EXPECT_EQ(limiter.size(), 1u);
+}
+
 TEST(InProcessRateLimiter, EachKeyExpiresByItsOwnWindow) {
   ManualClock clock;
   InProcessRateLimiter limiter(InProcessRateLimiter::kDefaultMaxEntries, clock.source());

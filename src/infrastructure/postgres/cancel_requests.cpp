@@ -26,8 +26,10 @@ bool CancelRequests::send(std::function<void()> cancel) {
 }
 
 CancelRequests& CancelRequests::shared() {
-  static CancelRequests requests(2, 64);
-  return requests;
+  // Never destroyed: joining its threads at exit could wait minutes on a cancel stuck against a
+  // server that stopped answering. The process's exit ends them.
+  static CancelRequests* requests = new CancelRequests(2, 64);
+  return *requests;
 }
 
 }  // namespace brandos::pg

@@ -136,7 +136,7 @@ TEST(Migration, ErasedCustomersAreVacuumedOnAutovacuumsNextRound) {
                       std::string("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = "
                                   "'brandos.") +
                           table + "'::regclass"),
-              "autovacuum_vacuum_threshold=1,autovacuum_vacuum_scale_factor=0")
+              "autovacuum_vacuum_threshold=0,autovacuum_vacuum_scale_factor=0")
         << table;
 }
 
