@@ -104,6 +104,11 @@ TEST_F(HttpServerTest, AccessLogHasOneJsonLinePerRequest) {
        {R"("event":"http_request")", R"("method":"GET")", R"("route":"/health/ready")",
         R"("status":200)", R"("latency_ms":)", R"("bytes_out":)", R"("span_id":)"})
     EXPECT_NE(line.find(field), std::string::npos) << field << " in " << line;
+  // Query strings carry personal data (a customer looked up by e-mail): never logged, encoded or
+  // decoded, on that line or any other (issue 10, item 1).
+  EXPECT_EQ(log.find("private%40example.com"), std::string::npos) << line;
+  EXPECT_EQ(log.find("private@example.com"), std::string::npos) << line;
+  EXPECT_EQ(log.find("email="), std::string::npos) << line;
 }
 
 TEST_F(HttpServerTest, UnknownPathIs404ProblemAndWrongMethodIs405WithAllow) {
