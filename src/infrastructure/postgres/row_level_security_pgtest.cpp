@@ -109,11 +109,16 @@ TEST_F(RowLevelSecurityTest, WritingIntoAnotherTenantIsRefused) {
                            std::string(kTenantB))});
   ASSERT_TRUE(update) << update.error().message;
   EXPECT_EQ((*update)[0].affected_rows(), 0);
-  // Moving one's own row to another tenant is refused as well (WITH CHECK).
-  auto move =
-      as_app(kTenantA,
-             {Statement("UPDATE brandos.users SET tenant_id = $1::uuid", std::string(kTenantB))});
+  // Moving one's own row to another tenant is refused as well (WITH CHECK). The staff row moves
+  // into B under a fresh e-mail, so no unique index (one owner per tenant, one e-mail) stands in
+  // the way: only the policy can refuse it (issue 10, item 2).
+  auto move = as_app(kTenantA, {Statement("UPDATE brandos.users SET tenant_id = $1::uuid, "
+                                          "email = 'moved@elsewhere.test' WHERE role = 'staff'",
+                                          std::string(kTenantB))});
   ASSERT_FALSE(move);
+  EXPECT_EQ(move.error().kind, ErrorKind::insufficient_privilege) << move.error().message;
+  EXPECT_NE(move.error().message.find("row-level security"), std::string::npos)
+      << move.error().message;
   EXPECT_EQ(run_sql(db_.owner_conninfo, "SELECT count(*) FROM brandos.users WHERE role = 'viewer'"),
             "0");
 }
