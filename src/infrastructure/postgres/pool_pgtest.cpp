@@ -320,7 +320,9 @@ TEST(PoolRecovery, SurvivesAServerRestart) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(PoolRecovery, DatabaseDownIsAnErrorUntilItComesBack) {
+// An unreachable database is a fast "unavailable" error, and no connection is left counted. (That
+// the pool recovers when the server comes back is PoolRecovery.SurvivesAServerRestart.)
+TEST(PoolRecovery, AnUnreachableDatabaseIsAnUnavailableError) {
   asio::io_context io;
   PoolOptions options;
   options.connection.conninfo = "host=/nonexistent dbname=brandos user=brandos_app";
