@@ -99,7 +99,13 @@ TEST(IdempotencyAcrossACrash, ARefusalThatCannotBeStoredIsA503AndTheRetryIsAnswe
     auto refused = api.post("/v1/orders", invalid, brand.owner_token, key);
     EXPECT_EQ(refused.status, 503) << refused.raw.body;
   }
-  auto retried = api.post("/v1/orders", invalid, brand.owner_token, key);
+  // The refused attempt may still be ending on the server (its cancel is on the way): the key is
+  // then in flight, and the client retries as told ("retry shortly").
+  ApiResponse retried;
+  ASSERT_TRUE(eventually([&] {
+    retried = api.post("/v1/orders", invalid, brand.owner_token, key);
+    return retried.status != 409;
+  }));
   EXPECT_EQ(retried.status, 422) << retried.raw.body;
   auto replayed = api.post("/v1/orders", invalid, brand.owner_token, key);
   EXPECT_EQ(replayed.status, 422);
