@@ -3,6 +3,8 @@
 // needs the owner's credentials given separately, for migrations only.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "support/server_process.hpp"
 #include "support/test_database.hpp"
 
@@ -59,6 +61,21 @@ TEST(DatabaseRole, ProductionNeedsASeparateMigrationUrl) {
   p.launch(production(db.app_conninfo, ""));
   EXPECT_EQ(p.wait_exit(30s), std::optional<int>(2));
   EXPECT_NE(p.log().find("--migration-database-url"), std::string::npos) << p.log();
+}
+
+// Issue 10, item 7: production never runs on development keys for personal data.
+TEST(ProductionSettings, RefuseToStartWithoutDataKeys) {
+  const TestDatabase db = create_test_database();
+  for (const char* missing : {"--data-keys", "--email-index-key"}) {
+    auto args = production(db.app_conninfo, db.owner_conninfo);
+    const auto at = std::find(args.begin(), args.end(), std::string(missing));
+    ASSERT_NE(at, args.end());
+    args.erase(at, at + 2);  // the flag and its value
+    ServerProcess p;
+    p.launch(args);
+    EXPECT_EQ(p.wait_exit(30s), std::optional<int>(2)) << missing;
+    EXPECT_NE(p.log().find("BRANDOS_DATA_KEYS"), std::string::npos) << p.log();
+  }
 }
 
 TEST(DatabaseRole, DevelopmentWarnsAtEveryStart) {
