@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang 16 (ASan + UBSan) and runs each for a bounded time
-# (first argument, seconds; default 20) from the committed seed corpus. Fails on any crash.
+# (first argument, seconds; default 20) from the committed corpus, merging what adds coverage
+# back into it. Fails on any crash.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
@@ -16,6 +17,13 @@ for target in http_request json_body credentials access_token; do
     -print_final_stats=1 "$work" >"$work.log" 2>&1 || status=$?
   grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|SUMMARY|Test unit written' "$work.log" || true
   if [ "$status" -ne 0 ]; then tail -50 "$work.log"; fi
+  # What this run found that adds coverage joins the corpus in the repository (commit it), so the
+  # next run starts where this one ended instead of from the seeds.
+  if [ "$status" -eq 0 ]; then
+    build-fuzz/fuzz_$target -merge=1 "fuzz/corpus/$target" "$work" >"$work.merge.log" 2>&1 || true
+    grep -E 'MERGE-OUTER: [0-9]+ new files' "$work.merge.log" || true
+    rm -f "$work.merge.log"
+  fi
   rm -f "$work.log"
   rm -rf "$work"
   if [ "$status" -ne 0 ]; then echo "fuzz: $target FAILED"; exit 1; fi

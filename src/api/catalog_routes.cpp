@@ -37,6 +37,34 @@ std::optional<int> expected_version(const HttpRequest& request) {
   return n;
 }
 
+application::CreateProductCommand read_new_product(const json::object& body,
+                                                   std::vector<FieldIssue>& issues) {
+  JsonFields f(body, issues);
+  application::CreateProductCommand c;
+  c.sku = f.required_string("sku").value_or("");
+  c.name = f.required_string("name").value_or("");
+  if (auto d = f.nullable_string("description")) c.description = *d;
+  c.price = f.required_integer("price").value_or(0);
+  c.currency = f.required_string("currency").value_or("");
+  c.stock = f.required_integer("stock").value_or(0);
+  f.finish();
+  return c;
+}
+
+application::ProductChanges read_product_changes(const json::object& body,
+                                                 std::vector<FieldIssue>& issues) {
+  JsonFields f(body, issues);
+  application::ProductChanges changes;
+  changes.name = f.optional_string("name");
+  if (auto d = f.nullable_string("description")) {
+    changes.set_description = true;
+    changes.description = *d;
+  }
+  changes.price = f.optional_integer("price");
+  f.finish();
+  return changes;
+}
+
 void add_catalog_routes(Router& router, const application::ManageProducts& products) {
   router.add(Method::post, "/v1/products", RouteAccess::needs(domain::Permission::products_write),
              [&products](RequestContext& ctx,
@@ -44,15 +72,8 @@ void add_catalog_routes(Router& router, const application::ManageProducts& produ
                auto body = body_of(ctx);
                if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
                std::vector<FieldIssue> issues;
-               JsonFields f(std::get<json::object>(body), issues);
-               application::CreateProductCommand c;
-               c.sku = f.required_string("sku").value_or("");
-               c.name = f.required_string("name").value_or("");
-               if (auto d = f.nullable_string("description")) c.description = *d;
-               c.price = f.required_integer("price").value_or(0);
-               c.currency = f.required_string("currency").value_or("");
-               c.stock = f.required_integer("stock").value_or(0);
-               f.finish();
+               application::CreateProductCommand c =
+                   read_new_product(std::get<json::object>(body), issues);
                if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
                auto result = co_await products.create(operation_context(ctx, p), std::move(c));
                if (!result) co_return render_failure(result.error(), ctx);
@@ -94,15 +115,8 @@ void add_catalog_routes(Router& router, const application::ManageProducts& produ
         auto body = body_of(ctx);
         if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
         std::vector<FieldIssue> issues;
-        JsonFields f(std::get<json::object>(body), issues);
-        application::ProductChanges changes;
-        changes.name = f.optional_string("name");
-        if (auto d = f.nullable_string("description")) {
-          changes.set_description = true;
-          changes.description = *d;
-        }
-        changes.price = f.optional_integer("price");
-        f.finish();
+        application::ProductChanges changes =
+            read_product_changes(std::get<json::object>(body), issues);
         if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
         const auto version = expected_version(ctx.request);
         auto result =

@@ -59,6 +59,44 @@ HttpResponse tokens_json(const application::TokenPair& t) {
 
 }  // namespace
 
+application::SignUpCommand read_sign_up(const json::object& body, std::vector<FieldIssue>& issues) {
+  JsonFields f(body, issues);
+  application::SignUpCommand c;
+  c.name = f.required_string("name").value_or("");
+  c.slug = f.required_string("slug").value_or("");
+  if (const json::object* owner = f.required_object("owner")) {
+    JsonFields o(*owner, issues, "owner.");
+    c.owner_email = o.required_string("email").value_or("");
+    c.owner_password = o.required_string("password").value_or("");
+    c.owner_name = o.required_string("name").value_or("");
+    o.finish();
+  }
+  f.finish();
+  return c;
+}
+
+application::LoginCommand read_login(const json::object& body, std::vector<FieldIssue>& issues) {
+  JsonFields f(body, issues);
+  application::LoginCommand c;
+  c.tenant_slug = f.required_string("tenant").value_or("");
+  c.email = f.required_string("email").value_or("");
+  c.password = f.required_string("password").value_or("");
+  f.finish();
+  return c;
+}
+
+application::CreateUserCommand read_new_user(const json::object& body,
+                                             std::vector<FieldIssue>& issues) {
+  JsonFields f(body, issues);
+  application::CreateUserCommand c;
+  c.email = f.required_string("email").value_or("");
+  c.name = f.required_string("name").value_or("");
+  c.password = f.required_string("password").value_or("");
+  c.role = f.required_string("role").value_or("");
+  f.finish();
+  return c;
+}
+
 Middleware authentication(const IdentityApi& api) {
   return [&api](RequestContext& ctx, const Next& next) -> asio::awaitable<HttpResponse> {
     if (!ctx.access.authenticated) co_return co_await next(ctx);
@@ -91,18 +129,7 @@ void add_identity_routes(Router& router, const IdentityApi& api) {
         auto body = body_of(ctx);
         if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
         std::vector<FieldIssue> issues;
-        JsonFields f(std::get<json::object>(body), issues);
-        application::SignUpCommand c;
-        c.name = f.required_string("name").value_or("");
-        c.slug = f.required_string("slug").value_or("");
-        if (const json::object* owner = f.required_object("owner")) {
-          JsonFields o(*owner, issues, "owner.");
-          c.owner_email = o.required_string("email").value_or("");
-          c.owner_password = o.required_string("password").value_or("");
-          c.owner_name = o.required_string("name").value_or("");
-          o.finish();
-        }
-        f.finish();
+        application::SignUpCommand c = read_sign_up(std::get<json::object>(body), issues);
         if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
         auto result = co_await api.sign_up(operation_context(ctx), std::move(c));
         if (!result) co_return render_failure(result.error(), ctx);
@@ -118,12 +145,7 @@ void add_identity_routes(Router& router, const IdentityApi& api) {
                auto body = body_of(ctx);
                if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
                std::vector<FieldIssue> issues;
-               JsonFields f(std::get<json::object>(body), issues);
-               application::LoginCommand c;
-               c.tenant_slug = f.required_string("tenant").value_or("");
-               c.email = f.required_string("email").value_or("");
-               c.password = f.required_string("password").value_or("");
-               f.finish();
+               application::LoginCommand c = read_login(std::get<json::object>(body), issues);
                if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
                auto result = co_await api.login(operation_context(ctx), std::move(c));
                if (!result) co_return render_failure(result.error(), ctx);
@@ -168,13 +190,8 @@ void add_identity_routes(Router& router, const IdentityApi& api) {
                auto body = body_of(ctx);
                if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
                std::vector<FieldIssue> issues;
-               JsonFields f(std::get<json::object>(body), issues);
-               application::CreateUserCommand c;
-               c.email = f.required_string("email").value_or("");
-               c.name = f.required_string("name").value_or("");
-               c.password = f.required_string("password").value_or("");
-               c.role = f.required_string("role").value_or("");
-               f.finish();
+               application::CreateUserCommand c =
+                   read_new_user(std::get<json::object>(body), issues);
                if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
                auto result = co_await api.users.create(operation_context(ctx, p), std::move(c));
                if (!result) co_return render_failure(result.error(), ctx);

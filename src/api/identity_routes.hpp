@@ -1,6 +1,9 @@
 #pragma once
 // HTTP mapping of tenancy and identity (API.md "Tenancy and identity", GET /v1/audit-events),
 // and the authentication middleware every other route sits behind.
+#include <boost/json/object.hpp>
+#include <vector>
+
 #include "api/middleware.hpp"
 #include "api/router.hpp"
 #include "application/identity/manage_users.hpp"
@@ -29,6 +32,15 @@ struct IdentityApi {
 };
 
 void add_identity_routes(Router& router, const IdentityApi& api);
+
+// The bodies of sign-up, login and user creation read into commands; problems go to `issues`
+// (unknown fields, missing or mistyped ones). Exposed for the fuzz target.
+application::SignUpCommand read_sign_up(const boost::json::object& body,
+                                        std::vector<application::FieldIssue>& issues);
+application::LoginCommand read_login(const boost::json::object& body,
+                                     std::vector<application::FieldIssue>& issues);
+application::CreateUserCommand read_new_user(const boost::json::object& body,
+                                             std::vector<application::FieldIssue>& issues);
 
 // Requires a valid bearer token on every route registered as authenticated (RouteAccess); puts the
 // principal (re-read from the database) into the context; applies the per-tenant request limit with
