@@ -18,4 +18,5 @@ build/brandos_test_cluster "$pg_dir" start
 export BRANDOS_TEST_PG_DIR=$pg_dir
 
 ctest --test-dir build --output-on-failure -j2 --timeout 300
+scripts/sanitized_tests.sh
 scripts/fuzz.sh "${BRANDOS_FUZZ_SECONDS:-20}"
