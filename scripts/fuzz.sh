@@ -4,6 +4,8 @@
 # back into it. Fails on any crash.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache keys relative to the checkout, so a fresh clone elsewhere (CI) reuses the cache.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 seconds=${1:-20}
 cmake -S . -B build-fuzz -G Ninja -DBRANDOS_FUZZ=ON -DBRANDOS_TESTS=OFF \
   -DCMAKE_CXX_COMPILER=clang++-16 -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
