@@ -132,11 +132,12 @@ TEST(Migration, ApplicationRoleIsUnprivileged) {
 TEST(Migration, ErasedCustomersAreVacuumedOnAutovacuumsNextRound) {
   const auto db = testing::create_test_database();
   for (const char* table : {"customer_keys", "customers"})
-    EXPECT_EQ(run_sql(db.superuser_conninfo,
-                      std::string("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = "
-                                  "'brandos.") +
-                          table + "'::regclass"),
-              "autovacuum_vacuum_threshold=0,autovacuum_vacuum_scale_factor=0")
+    EXPECT_EQ(
+        run_sql(db.superuser_conninfo,
+                std::string("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = "
+                            "'brandos.") +
+                    table + "'::regclass"),
+        "autovacuum_vacuum_threshold=0,autovacuum_vacuum_scale_factor=0")
         << table;
 }
 
