@@ -48,6 +48,12 @@ struct Config {
   int unpaid_order_timeout_s = 30 * 60;  // unpaid orders are cancelled after this
   int order_batch_max = 32;  // orders of one tenant placed in one transaction at most (1 = off)
   int job_interval_s = 30;
+  bool api = true;              // false: `brandos worker` (no public listener)
+  bool jobs = true;             // serve runs the background jobs too (worker always does)
+  int job_lease_ms = 15000;     // a job's lease; renewed every third of it
+  int outbox_retention_h = 24;  // published events are kept this long
+  int relay_batch = 500;        // events per relay step
+  std::string amqp_url;         // empty: events are delivered in process
   // How long a node may serve a caller's role and names without re-reading them; changes evict
   // them at once (docs/runbook.md). 0 re-reads on every request.
   int principal_cache_ttl_ms = 60000;

@@ -158,6 +158,19 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000));
   add("job_interval_s", config.job_interval_s, "Seconds between runs of the maintenance jobs")
       ->check(CLI::Range(1, 3600));
+  add("jobs", config.jobs,
+      "Run background jobs (unpaid-order expiry, outbox relay, housekeeping) in serve; one node "
+      "leads each job at a time (on/off)");
+  add("job_lease_ms", config.job_lease_ms,
+      "Lease of a background job's leader; renewed every third of it, taken over after it")
+      ->check(CLI::Range(300, 600000));
+  add("outbox_retention_h", config.outbox_retention_h,
+      "Hours published events stay in the outbox before they are pruned")
+      ->check(CLI::Range(1, 24 * 365));
+  add("relay_batch", config.relay_batch, "Events the outbox relay publishes per step")
+      ->check(CLI::Range(1, 1000));
+  add("amqp_url", config.amqp_url,
+      "RabbitMQ URL amqp://user:pass@host:port/vhost for events; unset = delivered in process");
   add("principal_cache_ttl_ms", config.principal_cache_ttl_ms,
       "How long a cached caller (role, names) may be served; changes evict at once (0 = no cache)")
       ->check(CLI::Range(0, 3600000));
@@ -168,8 +181,10 @@ int main(int argc, char** argv) {
 
   CLI::App* serve = app.add_subcommand("serve", "Run the API server (the default deployment)");
   CLI::App* migrate = app.add_subcommand("migrate", "Apply pending schema migrations and exit");
+  CLI::App* worker = app.add_subcommand(
+      "worker", "Run only the background jobs (and the admin listener), no public API");
   CLI::App* version = app.add_subcommand("version", "Print the version and exit");
-  for (CLI::App* sub : {serve, migrate, version}) sub->fallthrough();
+  for (CLI::App* sub : {serve, migrate, worker, version}) sub->fallthrough();
 
   // File values become defaults, so the environment and flags still win over them.
   if (const std::string path = find_config_path(argc, argv); !path.empty()) {
@@ -257,6 +272,10 @@ int main(int argc, char** argv) {
   config.hash_threads = brandos::app::resolve_thread_count(config.hash_threads);
   try {
     if (migrate->parsed()) return brandos::app::migrate(config);
+    if (worker->parsed()) {
+      config.jobs = true;
+      config.api = false;
+    }
     return brandos::app::serve(config);
   } catch (const std::exception& e) {
     brandos::observability::log_error("fatal").str("error", e.what()).write();

@@ -7,6 +7,7 @@
 #include "app/modules/admin_module.hpp"
 #include "app/modules/commerce_modules.hpp"
 #include "app/modules/database_module.hpp"
+#include "app/modules/events_module.hpp"
 #include "app/modules/http_module.hpp"
 #include "app/modules/identity_module.hpp"
 #include "app/modules/jobs_module.hpp"
@@ -60,13 +61,18 @@ int serve(const Config& config) {
   CatalogModule catalog(runtime, database, documents, ids);
   OrderingModule ordering(config, runtime, database, documents, ids);
   CustomersModule customers(config, runtime, database, documents, ids);
-  JobsModule jobs(config, runtime, database, ordering);
-  HttpModule http(config, runtime, database, identity, {&customers, &ordering, &identity, &catalog},
-                  observer, open_connections, ids);
-  AdminModule admin(config, runtime, database, http, registry, open_connections, ids);
-  // Started in this order, stopped in reverse.
-  const std::vector<Module*> modules{&database,  &identity, &catalog, &ordering,
-                                     &customers, &jobs,     &http,    &admin};
+  JobsModule jobs(config, runtime, database, documents, ids);
+  EventsModule events(config, runtime, database, jobs);
+  HttpModule http(config, runtime, database, identity,
+                  {&customers, &ordering, &identity, &catalog, &events}, observer, open_connections,
+                  ids);
+  AdminModule admin(config, runtime, database, config.api ? &http : nullptr, registry,
+                    open_connections, ids);
+  // Started in this order, stopped in reverse. A worker (`brandos worker`) serves no public API:
+  // only the database, the events and the jobs, and the admin listener.
+  std::vector<Module*> modules{&database, &identity, &catalog, &ordering, &customers,
+                               &events,   &jobs,     &http,    &admin};
+  if (!config.api) modules = {&database, &events, &jobs, &admin};
 
   std::size_t started_modules = 0;
   try {
@@ -85,8 +91,9 @@ int serve(const Config& config) {
   runtime.run();
 
   log_info("listening")
+      .str("role", config.api ? "serve" : "worker")
       .str("address", config.listen.host)
-      .num("port", static_cast<std::int64_t>(http.port()))
+      .num("port", static_cast<std::int64_t>(config.api ? http.port() : 0))
       .str("admin_address", config.admin_listen.host)
       .num("admin_port", static_cast<std::int64_t>(admin.port()))
       .num("threads", static_cast<std::int64_t>(runtime.threads()))

@@ -7,6 +7,7 @@
 // Where a statement runs (primary, replica, shard) is decided from this context behind the unit
 // of work; the consistency token is how a client's later reads can be made to see its writes.
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -21,6 +22,14 @@ struct TraceSpan {
   std::string span_id;   // 16 lowercase hex digits
 };
 
+// The lease a background job acts under: the unit of work checks, in the job's own transaction,
+// that `epoch` is still the lease's, so a leader that lost its lease (paused, cut off) cannot
+// write (ADR 0015).
+struct JobFence {
+  std::string job;
+  std::int64_t epoch = 0;
+};
+
 struct OperationContext {
   // The tenant the operation acts in. Set for authenticated requests and tenant jobs; empty
   // before the tenant is known (sign-up, login, refresh), where the unit of work resolves it.
@@ -31,6 +40,7 @@ struct OperationContext {
   std::string request_id;
   std::string client_ip;
   std::string consistency_token;  // read-your-writes; empty: none asked for
+  std::optional<JobFence> fence;  // set for a leader-elected job's writes
 
   // The acting user. A use case that needs one is only reachable through an authenticated
   // route (the router enforces it), so its absence is a wiring bug.

@@ -19,19 +19,20 @@ void AdminModule::start() {
                co_return r;
              });
   api::add_health_routes(*admin, database_.readiness(0));
-  admin->add(
-      api::Method::get, "/routes",
-      [router = http_.router(0)](api::RequestContext&) -> asio::awaitable<api::HttpResponse> {
-        std::string body = "[";
-        for (const auto& r : router->routes()) {
-          if (body.size() > 1) body += ',';
-          body += R"({"method":")" + std::string(api::to_string(r.method)) + R"(","path":")" +
-                  r.pattern + R"(","authenticated":)" +
-                  (r.access.authenticated ? "true" : "false") + "}";
-        }
-        body += "]";
-        co_return api::json_response(200, std::move(body));
-      });
+  if (http_)
+    admin->add(
+        api::Method::get, "/routes",
+        [router = http_->router(0)](api::RequestContext&) -> asio::awaitable<api::HttpResponse> {
+          std::string body = "[";
+          for (const auto& r : router->routes()) {
+            if (body.size() > 1) body += ',';
+            body += R"({"method":")" + std::string(api::to_string(r.method)) + R"(","path":")" +
+                    r.pattern + R"(","authenticated":)" +
+                    (r.access.authenticated ? "true" : "false") + "}";
+          }
+          body += "]";
+          co_return api::json_response(200, std::move(body));
+        });
   app_ =
       std::make_unique<api::HttpApplication>(admin, std::vector<api::Middleware>{}, ids_, nullptr);
   api::ServerLimits limits;

@@ -10,7 +10,7 @@ namespace brandos::app {
 
 class AdminModule final : public Module {
  public:
-  AdminModule(const Config& config, Runtime& runtime, DatabaseModule& database, HttpModule& http,
+  AdminModule(const Config& config, Runtime& runtime, DatabaseModule& database, HttpModule* http,
               observability::Registry& registry, api::OpenConnections& open_connections,
               application::IdGenerator& ids)
       : config_(config),
@@ -31,7 +31,7 @@ class AdminModule final : public Module {
   const Config& config_;
   Runtime& runtime_;
   DatabaseModule& database_;
-  HttpModule& http_;
+  HttpModule* http_;  // null in a worker: no /routes
   observability::Registry& registry_;
   api::OpenConnections& open_;
   application::IdGenerator& ids_;

@@ -140,7 +140,7 @@ void DatabaseModule::start() {
   if (config_.principal_cache_ttl_ms > 0)
     principals_ = std::make_unique<local::PrincipalCache>(
         std::chrono::milliseconds(config_.principal_cache_ttl_ms));
-  for (int i = 0; i < runtime_.threads(); ++i) {
+  auto pool_options = [&, this] {
     pg::PoolOptions po;
     po.connection.conninfo = target_.app_conninfo;
     po.connection.statement_timeout = config_.db_statement_timeout;
@@ -170,6 +170,10 @@ void DatabaseModule::start() {
     po.shared_connections = config_.db_shared_connections;
     po.acquire_timeout = config_.db_acquire_timeout;
     po.query_timeout = config_.db_statement_timeout;
+    return po;
+  };
+  for (int i = 0; i < runtime_.threads(); ++i) {
+    auto po = pool_options();
     PerThread t;
     t.pool = std::make_unique<pg::Pool>(runtime_.io(i).get_executor(), po);
     t.data = std::make_unique<pg::TenantData>(*t.pool, ids_);
@@ -182,6 +186,18 @@ void DatabaseModule::start() {
     t.maintenance = std::make_unique<pg::CrossTenantMaintenance>(*t.pool);
     threads_.push_back(std::move(t));
   }
+
+  // The background jobs' own connections, on the first thread: a lease renewal, the relay or a
+  // consumer never waits for a connection behind requests (nor they behind a job).
+  auto jobs_po = pool_options();
+  jobs_po.max_size = 4;
+  jobs_po.shared_connections = 0;
+  jobs_po.connection.application_name = "brandos-jobs";
+  jobs_.pool = std::make_unique<pg::Pool>(runtime_.io(0).get_executor(), jobs_po);
+  jobs_.data = std::make_unique<pg::TenantData>(*jobs_.pool, ids_);
+  jobs_.maintenance = std::make_unique<pg::CrossTenantMaintenance>(*jobs_.pool);
+  jobs_.leases = std::make_unique<pg::JobLeases>(*jobs_.pool);
+  jobs_.outbox = std::make_unique<pg::OutboxFeed>(*jobs_.pool);
 
   if (principals_) {
     pg::ConnectionOptions listener;
@@ -196,6 +212,7 @@ void DatabaseModule::start() {
     return [this, field]() {
       double n = 0;
       for (const auto& t : threads_) n += (t.pool->stats().*field).load(std::memory_order_relaxed);
+      if (jobs_.pool) n += (jobs_.pool->stats().*field).load(std::memory_order_relaxed);
       return n;
     };
   };
@@ -211,11 +228,22 @@ void DatabaseModule::start() {
 // close every connection released to them, as the io_contexts destroy those coroutines.
 void DatabaseModule::stop() {
   for (auto& t : threads_) t.pool->shut_down();
+  if (jobs_.pool) jobs_.pool->shut_down();
+}
+
+pg::ConnectionOptions DatabaseModule::connection_options(std::string application_name) const {
+  pg::ConnectionOptions o;
+  o.conninfo = target_.app_conninfo;
+  o.statement_timeout = config_.db_statement_timeout;
+  o.prepared_statements = config_.db_prepared_statements;
+  o.application_name = std::move(application_name);
+  return o;
 }
 
 void DatabaseModule::close() {
   supervisor_.reset();  // before the cluster stops: a stop must not look like a crash
   threads_.clear();
+  jobs_ = {};
   if (target_.cluster) target_.cluster->stop();
 }
 

@@ -15,6 +15,8 @@
 #include "infrastructure/postgres/authenticated_users.hpp"
 #include "infrastructure/postgres/cross_tenant_maintenance.hpp"
 #include "infrastructure/postgres/database_probe.hpp"
+#include "infrastructure/postgres/job_leases.hpp"
+#include "infrastructure/postgres/outbox_feed.hpp"
 #include "infrastructure/postgres/pool.hpp"
 #include "infrastructure/postgres/unit_of_work.hpp"
 
@@ -51,6 +53,14 @@ class DatabaseModule final : public Module {
   application::CheckReadiness& readiness(int thread) { return *at(thread).readiness; }
   application::CrossTenantMaintenance& maintenance(int thread) { return *at(thread).maintenance; }
 
+  // The background jobs' own pool, on thread 0.
+  application::TenantData& jobs_tenant_data() { return *jobs_.data; }
+  application::CrossTenantMaintenance& jobs_maintenance() { return *jobs_.maintenance; }
+  application::JobLeases& job_leases() { return *jobs_.leases; }
+  application::OutboxFeed& outbox_feed() { return *jobs_.outbox; }
+  // How to open a connection of the application role of one's own (a LISTEN, say).
+  pg::ConnectionOptions connection_options(std::string application_name) const;
+
  private:
   struct PerThread {
     std::unique_ptr<pg::Pool> pool;
@@ -60,6 +70,13 @@ class DatabaseModule final : public Module {
     std::unique_ptr<pg::DatabaseProbe> probe;
     std::unique_ptr<application::CheckReadiness> readiness;
     std::unique_ptr<pg::CrossTenantMaintenance> maintenance;
+  };
+  struct Jobs {
+    std::unique_ptr<pg::Pool> pool;
+    std::unique_ptr<pg::TenantData> data;
+    std::unique_ptr<pg::CrossTenantMaintenance> maintenance;
+    std::unique_ptr<pg::JobLeases> leases;
+    std::unique_ptr<pg::OutboxFeed> outbox;
   };
   void supervise(embedded_pg::Cluster& cluster);
   void refuse_unconfined_role();
@@ -73,6 +90,7 @@ class DatabaseModule final : public Module {
   std::unique_ptr<embedded_pg::ClusterSupervisor> supervisor_;  // self-managed mode only
   std::unique_ptr<local::PrincipalCache> principals_;           // null: no cache
   std::vector<PerThread> threads_;
+  Jobs jobs_;
 };
 
 }  // namespace brandos::app

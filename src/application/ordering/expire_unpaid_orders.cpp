@@ -12,7 +12,10 @@ boost::asio::awaitable<Outcome<ExpireUnpaidOrders::Run>> ExpireUnpaidOrders::ope
     if ((stop && stop()) || std::chrono::steady_clock::now() >= ctx.deadline) break;
     OperationContext in_tenant = OperationContext::system(o.tenant_id, ctx.request_id);
     in_tenant.deadline = ctx.deadline;
+    in_tenant.fence = ctx.fence;  // each cancel is refused once this node no longer leads
     auto expired = co_await orders_.expire_unpaid(in_tenant, o.order_id);
+    if (!expired && expired.error().slug == "lease-lost")
+      co_return std::unexpected(expired.error());
     if (!expired)
       ++run.failed;
     else if (*expired)

@@ -5,6 +5,7 @@
 
 #include "domain/identity/role.hpp"
 #include "domain/ordering/placement.hpp"
+#include "domain/timestamp.hpp"
 
 namespace brandos::application {
 
@@ -13,29 +14,10 @@ using domain::Permission;
 
 namespace {
 
-// RFC 3339 date-time: 2026-11-27T14:35:06Z, with optional fraction and numeric offset. (The
-// database would also take words like "yesterday"; the API does not.)
+// RFC 3339 date-time, every field in range (the database would also take words like
+// "yesterday", and refuse a 13th month with an error the API must never show).
 bool rfc3339(const std::string& s) {
-  auto digits = [&](std::size_t from, std::size_t n) {
-    if (from + n > s.size()) return false;
-    for (std::size_t i = from; i < from + n; ++i)
-      if (s[i] < '0' || s[i] > '9') return false;
-    return true;
-  };
-  if (!(digits(0, 4) && s.size() > 19 && s[4] == '-' && digits(5, 2) && s[7] == '-' &&
-        digits(8, 2) && (s[10] == 'T' || s[10] == 't') && digits(11, 2) && s[13] == ':' &&
-        digits(14, 2) && s[16] == ':' && digits(17, 2)))
-    return false;
-  std::size_t i = 19;
-  if (s[i] == '.') {
-    ++i;
-    const std::size_t start = i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-    if (i == start) return false;
-  }
-  if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) return i + 1 == s.size();
-  return i + 6 == s.size() && (s[i] == '+' || s[i] == '-') && digits(i + 1, 2) && s[i + 3] == ':' &&
-         digits(i + 4, 2);
+  return domain::parse_rfc3339_us(s).has_value();
 }
 
 const char* event_type(domain::OrderAction a) {

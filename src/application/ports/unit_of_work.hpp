@@ -23,9 +23,11 @@
 #include "application/ports/audit_log.hpp"
 #include "application/ports/customer_repository.hpp"
 #include "application/ports/idempotency_store.hpp"
+#include "application/ports/inbox.hpp"
 #include "application/ports/order_repository.hpp"
 #include "application/ports/outbox.hpp"
 #include "application/ports/product_repository.hpp"
+#include "application/ports/sales_read_model.hpp"
 #include "application/ports/token_service.hpp"
 #include "application/ports/user_repository.hpp"
 
@@ -66,6 +68,8 @@ class UnitOfWork {
   virtual AuditLog& audit() = 0;
   virtual Outbox& outbox() = 0;
   virtual IdempotencyRecords& idempotency() = 0;
+  virtual Inbox& inbox() = 0;
+  virtual SalesReadModel& sales() = 0;
 
   // The transaction's timestamp (RFC 3339, UTC, milliseconds): what now() is in every statement
   // of it. Read with the first round trip at no extra cost.

@@ -1,6 +1,7 @@
 #include "infrastructure/postgres/cross_tenant_maintenance.hpp"
 
 #include "infrastructure/postgres/failure_of.hpp"
+#include "infrastructure/postgres/job_lease_sql.hpp"
 #include "infrastructure/postgres/query.hpp"
 #include "infrastructure/postgres/row.hpp"
 
@@ -23,7 +24,15 @@ asio::awaitable<Expected<Result>> CrossTenantMaintenance::run(
     const application::OperationContext& ctx, Statement statement) {
   auto c = co_await pool_.acquire();
   if (!c) co_return std::unexpected(std::move(c.error()));
-  co_return co_await (*c)->execute(statement, std::min(ctx.deadline, pool_.deadline()));
+  const auto deadline = std::min(ctx.deadline, pool_.deadline());
+  if (!ctx.fence) co_return co_await (*c)->execute(statement, deadline);
+  // A leader's job: the fence and the work under one Sync are one implicit transaction.
+  std::vector<Statement> fenced;
+  fenced.push_back(job_lease_sql::hold_lease(*ctx.fence));
+  fenced.push_back(std::move(statement));
+  auto r = co_await (*c)->pipeline(fenced, deadline);
+  if (!r) co_return std::unexpected(std::move(r.error()));
+  co_return std::move(r->back());
 }
 
 asio::awaitable<Outcome<std::vector<application::TenantOrder>>>

@@ -26,6 +26,9 @@ constexpr KnownConstraint kKnown[] = {
 application::Failure failure_or_throw(const Error& e) {
   // A deadlock or serialization failure is transient: the client's retry succeeds.
   if (e.unavailable() || e.retryable()) return application::failures::unavailable();
+  // A job's fence (migration 0013): its lease has passed to another node since it took it.
+  if (e.sqlstate == "BRL01")
+    return application::failures::conflict("lease-lost", "This node no longer holds the job.");
   if (e.kind == ErrorKind::unique_violation)
     for (const auto& k : kKnown)
       if (e.constraint == k.constraint)

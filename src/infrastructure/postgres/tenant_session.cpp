@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "infrastructure/postgres/job_lease_sql.hpp"
 #include "infrastructure/postgres/sql_arrays.hpp"
 #include "infrastructure/postgres/tenant_sql.hpp"
 
@@ -11,6 +12,7 @@ namespace asio = boost::asio;
 using namespace tenant_sql;
 using application::Access;
 using application::TenantOf;
+using job_lease_sql::hold_lease;
 
 namespace {
 
@@ -26,6 +28,7 @@ TenantSession::TenantSession(Pool& pool, const application::OperationContext& ct
       access_(access),
       tenant_of_(std::move(tenant)),
       tenant_(ctx.tenant),
+      fence_(ctx.fence),
       ctx_deadline_(ctx.deadline) {
   if (tenant_of_.kind == TenantOf::Kind::context && !tenant_)
     throw std::logic_error("a unit of work needs a tenant");
@@ -92,6 +95,11 @@ asio::awaitable<Expected<std::vector<Result>>> TenantSession::run(std::vector<St
   if (opens) {
     sent.push_back(set_tenant());
     ++skip;
+    // A job's write is fenced in its own transaction, before anything it changes.
+    if (fence_ && access_ != Access::read && access_ != Access::read_by_key) {
+      sent.push_back(hold_lease(*fence_));
+      ++skip;
+    }
   }
   const std::size_t first_queued = sent.size();
   for (auto& s : queued_) sent.push_back(std::move(s));
@@ -156,8 +164,9 @@ asio::awaitable<Expected<void>> TenantSession::commit() {
     // the tenant set first, atomic up to the pipeline's Sync.
     if (!queued_.empty()) {
       std::vector<Statement> sent;
-      sent.reserve(queued_.size() + 1);
+      sent.reserve(queued_.size() + 2);
       sent.push_back(set_tenant());
+      if (fence_) sent.push_back(hold_lease(*fence_));
       for (auto& q : queued_) sent.push_back(std::move(q));
       queued_.clear();
       auto r = co_await pool_.pipeline(sent);

@@ -55,6 +55,7 @@ class TenantSession {
   application::Access access_;
   application::TenantOf tenant_of_;
   std::optional<domain::Uuid> tenant_;
+  std::optional<application::JobFence> fence_;
   Clock::time_point ctx_deadline_;
   PooledConnection conn_;  // write: held from the first round trip to commit or rollback
   bool began_ = false;

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "infrastructure/postgres/customer_repository.hpp"
+#include "infrastructure/postgres/event_consumer_stores.hpp"
 #include "infrastructure/postgres/failure_of.hpp"
 #include "infrastructure/postgres/idempotency_sql.hpp"
 #include "infrastructure/postgres/order_repository.hpp"
@@ -234,7 +235,9 @@ class UnitOfWork final : public application::UnitOfWork {
         customers_(session_, tenant_),
         audit_(session_, ids),
         outbox_(session_),
-        idempotency_(session_) {}
+        idempotency_(session_),
+        inbox_(session_),
+        sales_(session_) {}
 
   application::UserRepository& users() override { return users_; }
   application::ProductRepository& products() override { return products_; }
@@ -243,6 +246,8 @@ class UnitOfWork final : public application::UnitOfWork {
   application::AuditLog& audit() override { return audit_; }
   application::Outbox& outbox() override { return outbox_; }
   application::IdempotencyRecords& idempotency() override { return idempotency_; }
+  application::Inbox& inbox() override { return inbox_; }
+  application::SalesReadModel& sales() override { return sales_; }
 
   asio::awaitable<Outcome<std::string>> now() override {
     auto r = co_await session_.now();
@@ -266,6 +271,8 @@ class UnitOfWork final : public application::UnitOfWork {
   AuditLog audit_;
   Outbox outbox_;
   IdempotencyRecords idempotency_;
+  Inbox inbox_;
+  SalesReadModel sales_;
 };
 
 }  // namespace

@@ -1,0 +1,30 @@
+#include "application/events/relay_outbox.hpp"
+
+#include <stdexcept>
+
+namespace brandos::application {
+
+namespace asio = boost::asio;
+
+asio::awaitable<Outcome<RelayStep>> RelayOutbox::operator()(const OperationContext& ctx) const {
+  if (!ctx.fence) throw std::logic_error("the relay runs under a lease");
+  auto events = co_await feed_.unpublished(ctx, batch_);
+  if (!events) co_return std::unexpected(std::move(events.error()));
+  RelayStep step;
+  step.read = events->size();
+  if (events->empty()) co_return step;
+  auto confirmed = co_await publisher_.publish(ctx, *events);
+  if (!confirmed) co_return std::unexpected(std::move(confirmed.error()));
+  if (*confirmed == 0) co_return step;
+  // Only a confirmed prefix is marked: what follows an unconfirmed event goes again after it,
+  // so no aggregate's later version is settled before an earlier one.
+  std::vector<domain::Uuid> ids;
+  ids.reserve(*confirmed);
+  for (std::size_t i = 0; i < *confirmed && i < events->size(); ++i) ids.push_back((*events)[i].id);
+  auto marked = co_await feed_.mark_published(ctx, ids);
+  if (!marked) co_return std::unexpected(std::move(marked.error()));
+  step.published = ids.size();
+  co_return step;
+}
+
+}  // namespace brandos::application

@@ -1,0 +1,33 @@
+#pragma once
+// The outbox relay's step: the next events the outbox holds, published in order, and those the
+// publisher confirmed marked published, fenced by the relay's lease. Delivery is at least once:
+// an event published but not marked (a crash, a lost lease, a failed mark) is published again.
+#include <boost/asio/awaitable.hpp>
+#include <cstddef>
+
+#include "application/ports/event_stream.hpp"
+
+namespace brandos::application {
+
+struct RelayStep {
+  std::size_t read = 0;       // events taken from the outbox
+  std::size_t published = 0;  // confirmed and marked published
+};
+
+class RelayOutbox {
+ public:
+  RelayOutbox(OutboxFeed& feed, EventPublisher& publisher, int batch)
+      : feed_(feed), publisher_(publisher), batch_(batch) {}
+  // One step under ctx.fence. A step that read a full batch should be followed by another at
+  // once.
+  [[nodiscard]] boost::asio::awaitable<Outcome<RelayStep>> operator()(
+      const OperationContext& ctx) const;
+  int batch() const { return batch_; }
+
+ private:
+  OutboxFeed& feed_;
+  EventPublisher& publisher_;
+  int batch_;
+};
+
+}  // namespace brandos::application
