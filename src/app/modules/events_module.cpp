@@ -19,9 +19,24 @@ void EventsModule::start() {
 
   // Consumers work on the jobs' connections, on the relay's thread.
   sales_projection_ = std::make_unique<application::ProjectSales>(database_.jobs_tenant_data());
-  in_process_ = std::make_unique<local::InProcessEventPublisher>();
-  in_process_->subscribe(*sales_projection_);
-  application::EventPublisher* publisher = in_process_.get();
+  application::EventPublisher* publisher = nullptr;
+  if (config_.amqp_url.empty()) {
+    in_process_ = std::make_unique<local::InProcessEventPublisher>();
+    in_process_->subscribe(*sales_projection_);
+    publisher = in_process_.get();
+  } else {
+    // The relay publishes to the broker; this node's consumers read their own queues. Nodes that
+    // run no jobs publish and consume nothing.
+    const auto broker = amqp::parse_amqp_url(config_.amqp_url);
+    rabbitmq_ = std::make_unique<amqp::RabbitMqEventPublisher>(broker, runtime_.registry());
+    publisher = rabbitmq_.get();
+    if (config_.jobs) {
+      sales_feed_ = std::make_unique<amqp::RabbitMqEventSubscription>(
+          broker, *sales_projection_, sales_projection_->types(), runtime_.io(0).get_executor(),
+          runtime_.registry());
+      sales_feed_->start();
+    }
+  }
 
   relay_ = std::make_unique<application::RelayOutbox>(database_.outbox_feed(), *publisher,
                                                       config_.relay_batch);
@@ -51,6 +66,17 @@ void EventsModule::start() {
     return wake_ups_->wait(deadline);
   };
   jobs_.add("outbox-relay", std::move(relay));
+}
+
+void EventsModule::begin_stop() {
+  if (sales_feed_) sales_feed_->stop();
+}
+
+// The I/O threads are joined, their io_contexts still alive: the broker threads can post their
+// last answers to them (nobody runs them) and be joined.
+void EventsModule::stop() {
+  sales_feed_.reset();
+  rabbitmq_.reset();
 }
 
 void EventsModule::add_routes(int thread, api::Router& router) {

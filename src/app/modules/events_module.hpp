@@ -12,6 +12,8 @@
 #include "application/analytics/project_sales.hpp"
 #include "application/analytics/report_sales.hpp"
 #include "application/events/relay_outbox.hpp"
+#include "infrastructure/amqp/rabbitmq_event_publisher.hpp"
+#include "infrastructure/amqp/rabbitmq_event_subscription.hpp"
 #include "infrastructure/local/in_process_event_publisher.hpp"
 #include "infrastructure/postgres/outbox_wake_ups.hpp"
 
@@ -23,6 +25,8 @@ class EventsModule final : public Module, public RouteSource {
       : config_(config), runtime_(runtime), database_(database), jobs_(jobs) {}
   std::string_view name() const override { return "events"; }
   void start() override;
+  void begin_stop() override;
+  void stop() override;
   void add_routes(int thread, api::Router& router) override;
 
  private:
@@ -32,6 +36,8 @@ class EventsModule final : public Module, public RouteSource {
   JobsModule& jobs_;
   std::unique_ptr<application::ProjectSales> sales_projection_;
   std::unique_ptr<local::InProcessEventPublisher> in_process_;
+  std::unique_ptr<amqp::RabbitMqEventPublisher> rabbitmq_;       // with --amqp-url
+  std::unique_ptr<amqp::RabbitMqEventSubscription> sales_feed_;  // with --amqp-url
   std::unique_ptr<application::RelayOutbox> relay_;
   std::unique_ptr<pg::OutboxWakeUps> wake_ups_;
   std::vector<std::unique_ptr<application::ReportSales>> reports_;

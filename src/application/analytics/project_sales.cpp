@@ -17,10 +17,6 @@ int orders_counted(std::string_view type) {
 
 }  // namespace
 
-bool ProjectSales::wants(std::string_view type) const {
-  return orders_counted(type) != 0;
-}
-
 asio::awaitable<Outcome<void>> ProjectSales::apply(const OperationContext& ctx,
                                                    std::span<const PublishedEvent> events) {
   // Tenants in the order they first appear; each tenant's events keep the stream's order.

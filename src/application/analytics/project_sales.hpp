@@ -12,12 +12,13 @@ class ProjectSales final : public EventConsumer {
  public:
   explicit ProjectSales(TenantData& data) : data_(data) {}
   std::string_view name() const override { return "sales-projection"; }
-  bool wants(std::string_view type) const override;
+  const std::vector<std::string>& types() const override { return types_; }
   [[nodiscard]] boost::asio::awaitable<Outcome<void>> apply(
       const OperationContext& ctx, std::span<const PublishedEvent> events) override;
 
  private:
   TenantData& data_;
+  std::vector<std::string> types_{"order.created", "order.cancelled"};
 };
 
 }  // namespace brandos::application

@@ -59,8 +59,13 @@ class EventConsumer {
  public:
   virtual ~EventConsumer() = default;
   virtual std::string_view name() const = 0;  // its inbox name: [a-z0-9-]{1,64}
-  // Whether it wants events of this type at all (others are not delivered to it).
-  virtual bool wants(std::string_view type) const = 0;
+  // The event types it applies (others are not delivered to it); the broker's bindings.
+  virtual const std::vector<std::string>& types() const = 0;
+  bool wants(std::string_view type) const {
+    for (const auto& t : types())
+      if (t == type) return true;
+    return false;
+  }
   // Applies `events` (any tenants, in the stream's order); success once all took effect (or had
   // before). A failure means none or some did: the events come again.
   [[nodiscard]] virtual boost::asio::awaitable<Outcome<void>> apply(
