@@ -13,6 +13,11 @@ CREATE TABLE brandos.job_leases (
   expires_at timestamptz NOT NULL
 );
 
+-- Row-level security with no policy: nobody but the owner (and its SECURITY DEFINER functions)
+-- sees a row, whatever privilege a later migration might grant by mistake.
+ALTER TABLE brandos.job_leases ENABLE ROW LEVEL SECURITY;
+ALTER TABLE brandos.job_leases FORCE ROW LEVEL SECURITY;
+
 -- Takes or renews `p_job` for `p_holder` for `p_ttl_ms` (clamped to 0.2 s .. 10 min). Returns the
 -- epoch when `p_holder` holds the lease afterwards, no row when another holder's lease runs.
 -- A holder renewing its running lease keeps its epoch; anyone taking a lapsed lease (the same
