@@ -9,7 +9,7 @@ packages=(
   clang clang-format clang-tidy clang-16 libclang-rt-16-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libpq-dev postgresql-15 postgresql-client-15 postgresql-contrib
-  librabbitmq-dev rabbitmq-server
+  librabbitmq-dev rabbitmq-server libssl-dev
   libsodium-dev libtomlplusplus-dev libcli11-dev libzxcvbn-dev john-data iso-codes
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk procps curl ca-certificates

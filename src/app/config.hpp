@@ -54,6 +54,13 @@ struct Config {
   int outbox_retention_h = 24;  // published events are kept this long
   int relay_batch = 500;        // events per relay step
   std::string amqp_url;         // empty: events are delivered in process
+  bool webhook_allow_private_targets = false;  // tests and closed networks only
+  int webhook_timeout_ms = 10000;
+  int webhook_retry_base_ms = 30000;
+  int webhook_max_attempts = 16;
+  int webhook_breaker_after = 5;
+  int webhook_breaker_cooldown_ms = 60000;
+  int webhook_disable_after = 50;
   // How long a node may serve a caller's role and names without re-reading them; changes evict
   // them at once (docs/runbook.md). 0 re-reads on every request.
   int principal_cache_ttl_ms = 60000;

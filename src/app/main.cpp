@@ -171,6 +171,27 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000));
   add("amqp_url", config.amqp_url,
       "RabbitMQ URL amqp://user:pass@host:port/vhost for events; unset = delivered in process");
+  add("webhook_allow_private_targets", config.webhook_allow_private_targets,
+      "Deliver webhooks to private, loopback and link-local addresses too (tests, closed "
+      "networks); off, such targets are refused");
+  add("webhook_timeout_ms", config.webhook_timeout_ms,
+      "A webhook delivery must be answered with a 2xx within this")
+      ->check(CLI::Range(100, 60000));
+  add("webhook_retry_base_ms", config.webhook_retry_base_ms,
+      "First retry's delay bound; doubles per attempt (full jitter), capped at 4 hours")
+      ->check(CLI::Range(10, 3600000));
+  add("webhook_max_attempts", config.webhook_max_attempts,
+      "Attempts per delivery before it is failed (it also fails after 24 hours)")
+      ->check(CLI::Range(1, 100));
+  add("webhook_breaker_after", config.webhook_breaker_after,
+      "Failed attempts in a row that open an endpoint's circuit breaker")
+      ->check(CLI::Range(1, 1000));
+  add("webhook_breaker_cooldown_ms", config.webhook_breaker_cooldown_ms,
+      "How long an open breaker holds an endpoint's deliveries before a probe")
+      ->check(CLI::Range(10, 86400000));
+  add("webhook_disable_after", config.webhook_disable_after,
+      "Failed attempts in a row after which an endpoint is disabled")
+      ->check(CLI::Range(1, 100000));
   add("principal_cache_ttl_ms", config.principal_cache_ttl_ms,
       "How long a cached caller (role, names) may be served; changes evict at once (0 = no cache)")
       ->check(CLI::Range(0, 3600000));

@@ -198,6 +198,7 @@ void DatabaseModule::start() {
   jobs_.maintenance = std::make_unique<pg::CrossTenantMaintenance>(*jobs_.pool);
   jobs_.leases = std::make_unique<pg::JobLeases>(*jobs_.pool);
   jobs_.outbox = std::make_unique<pg::OutboxFeed>(*jobs_.pool);
+  jobs_.webhooks = std::make_unique<pg::WebhookDeliveryFeed>(*jobs_.pool);
 
   if (principals_) {
     pg::ConnectionOptions listener;

@@ -19,6 +19,7 @@
 #include "infrastructure/postgres/outbox_feed.hpp"
 #include "infrastructure/postgres/pool.hpp"
 #include "infrastructure/postgres/unit_of_work.hpp"
+#include "infrastructure/postgres/webhook_delivery_feed.hpp"
 
 namespace brandos::app {
 
@@ -58,6 +59,7 @@ class DatabaseModule final : public Module {
   application::CrossTenantMaintenance& jobs_maintenance() { return *jobs_.maintenance; }
   application::JobLeases& job_leases() { return *jobs_.leases; }
   application::OutboxFeed& outbox_feed() { return *jobs_.outbox; }
+  application::WebhookDeliveryFeed& webhook_feed() { return *jobs_.webhooks; }
   // How to open a connection of the application role of one's own (a LISTEN, say).
   pg::ConnectionOptions connection_options(std::string application_name) const;
 
@@ -77,6 +79,7 @@ class DatabaseModule final : public Module {
     std::unique_ptr<pg::CrossTenantMaintenance> maintenance;
     std::unique_ptr<pg::JobLeases> leases;
     std::unique_ptr<pg::OutboxFeed> outbox;
+    std::unique_ptr<pg::WebhookDeliveryFeed> webhooks;
   };
   void supervise(embedded_pg::Cluster& cluster);
   void refuse_unconfined_role();

@@ -19,10 +19,11 @@ void EventsModule::start() {
 
   // Consumers work on the jobs' connections, on the relay's thread.
   sales_projection_ = std::make_unique<application::ProjectSales>(database_.jobs_tenant_data());
+  consumers_.insert(consumers_.begin(), sales_projection_.get());
   application::EventPublisher* publisher = nullptr;
   if (config_.amqp_url.empty()) {
     in_process_ = std::make_unique<local::InProcessEventPublisher>();
-    in_process_->subscribe(*sales_projection_);
+    for (auto* c : consumers_) in_process_->subscribe(*c);
     publisher = in_process_.get();
   } else {
     // The relay publishes to the broker; this node's consumers read their own queues. Nodes that
@@ -30,12 +31,12 @@ void EventsModule::start() {
     const auto broker = amqp::parse_amqp_url(config_.amqp_url);
     rabbitmq_ = std::make_unique<amqp::RabbitMqEventPublisher>(broker, runtime_.registry());
     publisher = rabbitmq_.get();
-    if (config_.jobs) {
-      sales_feed_ = std::make_unique<amqp::RabbitMqEventSubscription>(
-          broker, *sales_projection_, sales_projection_->types(), runtime_.io(0).get_executor(),
-          runtime_.registry());
-      sales_feed_->start();
-    }
+    if (config_.jobs)
+      for (auto* c : consumers_) {
+        feeds_.push_back(std::make_unique<amqp::RabbitMqEventSubscription>(
+            broker, *c, c->types(), runtime_.io(0).get_executor(), runtime_.registry()));
+        feeds_.back()->start();
+      }
   }
 
   relay_ = std::make_unique<application::RelayOutbox>(database_.outbox_feed(), *publisher,
@@ -69,13 +70,13 @@ void EventsModule::start() {
 }
 
 void EventsModule::begin_stop() {
-  if (sales_feed_) sales_feed_->stop();
+  for (auto& f : feeds_) f->stop();
 }
 
 // The I/O threads are joined, their io_contexts still alive: the broker threads can post their
 // last answers to them (nobody runs them) and be joined.
 void EventsModule::stop() {
-  sales_feed_.reset();
+  feeds_.clear();
   rabbitmq_.reset();
 }
 

@@ -24,6 +24,8 @@ class EventsModule final : public Module, public RouteSource {
   EventsModule(const Config& config, Runtime& runtime, DatabaseModule& database, JobsModule& jobs)
       : config_(config), runtime_(runtime), database_(database), jobs_(jobs) {}
   std::string_view name() const override { return "events"; }
+  // Before start(): a consumer of the event stream (fed in process, or from its own queue).
+  void subscribe(application::EventConsumer& consumer) { consumers_.push_back(&consumer); }
   void start() override;
   void begin_stop() override;
   void stop() override;
@@ -36,8 +38,9 @@ class EventsModule final : public Module, public RouteSource {
   JobsModule& jobs_;
   std::unique_ptr<application::ProjectSales> sales_projection_;
   std::unique_ptr<local::InProcessEventPublisher> in_process_;
-  std::unique_ptr<amqp::RabbitMqEventPublisher> rabbitmq_;       // with --amqp-url
-  std::unique_ptr<amqp::RabbitMqEventSubscription> sales_feed_;  // with --amqp-url
+  std::unique_ptr<amqp::RabbitMqEventPublisher> rabbitmq_;  // with --amqp-url
+  std::vector<application::EventConsumer*> consumers_;
+  std::vector<std::unique_ptr<amqp::RabbitMqEventSubscription>> feeds_;  // with --amqp-url
   std::unique_ptr<application::RelayOutbox> relay_;
   std::unique_ptr<pg::OutboxWakeUps> wake_ups_;
   std::vector<std::unique_ptr<application::ReportSales>> reports_;

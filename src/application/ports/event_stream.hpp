@@ -61,7 +61,7 @@ class EventConsumer {
   virtual std::string_view name() const = 0;  // its inbox name: [a-z0-9-]{1,64}
   // The event types it applies (others are not delivered to it); the broker's bindings.
   virtual const std::vector<std::string>& types() const = 0;
-  bool wants(std::string_view type) const {
+  virtual bool wants(std::string_view type) const {
     for (const auto& t : types())
       if (t == type) return true;
     return false;

@@ -30,6 +30,7 @@
 #include "application/ports/sales_read_model.hpp"
 #include "application/ports/token_service.hpp"
 #include "application/ports/user_repository.hpp"
+#include "application/ports/webhooks.hpp"
 
 namespace brandos::application {
 
@@ -70,6 +71,7 @@ class UnitOfWork {
   virtual IdempotencyRecords& idempotency() = 0;
   virtual Inbox& inbox() = 0;
   virtual SalesReadModel& sales() = 0;
+  virtual WebhookRepository& webhooks() = 0;
 
   // The transaction's timestamp (RFC 3339, UTC, milliseconds): what now() is in every statement
   // of it. Read with the first round trip at no extra cost.

@@ -13,6 +13,7 @@
 #include "infrastructure/postgres/row.hpp"
 #include "infrastructure/postgres/sql_arrays.hpp"
 #include "infrastructure/postgres/user_repository.hpp"
+#include "infrastructure/postgres/webhook_repository.hpp"
 
 namespace brandos::pg {
 
@@ -237,7 +238,8 @@ class UnitOfWork final : public application::UnitOfWork {
         outbox_(session_),
         idempotency_(session_),
         inbox_(session_),
-        sales_(session_) {}
+        sales_(session_),
+        webhooks_(session_) {}
 
   application::UserRepository& users() override { return users_; }
   application::ProductRepository& products() override { return products_; }
@@ -248,6 +250,7 @@ class UnitOfWork final : public application::UnitOfWork {
   application::IdempotencyRecords& idempotency() override { return idempotency_; }
   application::Inbox& inbox() override { return inbox_; }
   application::SalesReadModel& sales() override { return sales_; }
+  application::WebhookRepository& webhooks() override { return webhooks_; }
 
   asio::awaitable<Outcome<std::string>> now() override {
     auto r = co_await session_.now();
@@ -273,6 +276,7 @@ class UnitOfWork final : public application::UnitOfWork {
   IdempotencyRecords idempotency_;
   Inbox inbox_;
   SalesReadModel sales_;
+  WebhookRepository webhooks_;
 };
 
 }  // namespace

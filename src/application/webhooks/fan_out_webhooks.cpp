@@ -1,0 +1,61 @@
+#include "application/webhooks/fan_out_webhooks.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace brandos::application {
+
+namespace asio = boost::asio;
+
+namespace {
+
+bool subscribed(const WebhookEndpointRecord& e, const std::string& type) {
+  for (const auto& t : e.events)
+    if (t == "*" || t == type) return true;
+  return false;
+}
+
+}  // namespace
+
+asio::awaitable<Outcome<void>> FanOutWebhooks::apply(const OperationContext& ctx,
+                                                     std::span<const PublishedEvent> events) {
+  std::vector<domain::Uuid> tenants;
+  for (const auto& e : events)
+    if (std::find(tenants.begin(), tenants.end(), e.tenant_id) == tenants.end())
+      tenants.push_back(e.tenant_id);
+  for (const auto& tenant : tenants) {
+    std::vector<const PublishedEvent*> mine;
+    std::vector<domain::Uuid> ids;
+    for (const auto& e : events)
+      if (e.tenant_id == tenant) {
+        mine.push_back(&e);
+        ids.push_back(e.id);
+      }
+    auto tenant_ctx = OperationContext::system(tenant, "consumer:webhook-fan-out");
+    tenant_ctx.deadline = ctx.deadline;
+    tenant_ctx.trace = ctx.trace;
+    auto uow = data_.begin(tenant_ctx, Access::write);
+    auto fresh = co_await uow->inbox().accept(std::string(name()), ids);
+    if (!fresh) co_return std::unexpected(std::move(fresh.error()));
+    if (fresh->empty()) {
+      co_await uow->rollback();
+      continue;
+    }
+    auto endpoints = co_await uow->webhooks().active();
+    if (!endpoints) co_return std::unexpected(std::move(endpoints.error()));
+    const std::set<domain::Uuid> accepted(fresh->begin(), fresh->end());
+    std::vector<NewWebhookDelivery> deliveries;
+    for (const auto* e : mine) {
+      if (!accepted.contains(e->id)) continue;
+      for (const auto& endpoint : *endpoints)
+        if (subscribed(endpoint, e->type))
+          deliveries.push_back({ids_.new_id(), endpoint.id, e->id, e->type, e->envelope_json});
+    }
+    uow->webhooks().add_deliveries(deliveries);
+    auto committed = co_await uow->commit();
+    if (!committed) co_return std::unexpected(std::move(committed.error()));
+  }
+  co_return Outcome<void>{};
+}
+
+}  // namespace brandos::application
