@@ -176,7 +176,8 @@ void DatabaseModule::start() {
     auto po = pool_options();
     PerThread t;
     t.pool = std::make_unique<pg::Pool>(runtime_.io(i).get_executor(), po);
-    t.data = std::make_unique<pg::TenantData>(*t.pool, ids_);
+    t.nudge = std::make_unique<pg::OutboxNudge>(*t.pool);
+    t.data = std::make_unique<pg::TenantData>(*t.pool, ids_, t.nudge.get());
     t.users = std::make_unique<pg::AuthenticatedUsers>(*t.pool);
     if (principals_)
       t.cached_users = std::make_unique<local::CachedAuthenticatedUsers>(*t.users, *principals_);
@@ -194,7 +195,8 @@ void DatabaseModule::start() {
   jobs_po.shared_connections = 0;
   jobs_po.connection.application_name = "brandos-jobs";
   jobs_.pool = std::make_unique<pg::Pool>(runtime_.io(0).get_executor(), jobs_po);
-  jobs_.data = std::make_unique<pg::TenantData>(*jobs_.pool, ids_);
+  jobs_.nudge = std::make_unique<pg::OutboxNudge>(*jobs_.pool);
+  jobs_.data = std::make_unique<pg::TenantData>(*jobs_.pool, ids_, jobs_.nudge.get());
   jobs_.maintenance = std::make_unique<pg::CrossTenantMaintenance>(*jobs_.pool);
   jobs_.leases = std::make_unique<pg::JobLeases>(*jobs_.pool);
   jobs_.outbox = std::make_unique<pg::OutboxFeed>(*jobs_.pool);

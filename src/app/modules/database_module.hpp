@@ -66,6 +66,7 @@ class DatabaseModule final : public Module {
  private:
   struct PerThread {
     std::unique_ptr<pg::Pool> pool;
+    std::unique_ptr<pg::OutboxNudge> nudge;
     std::unique_ptr<pg::TenantData> data;
     std::unique_ptr<pg::AuthenticatedUsers> users;
     std::unique_ptr<local::CachedAuthenticatedUsers> cached_users;
@@ -75,6 +76,7 @@ class DatabaseModule final : public Module {
   };
   struct Jobs {
     std::unique_ptr<pg::Pool> pool;
+    std::unique_ptr<pg::OutboxNudge> nudge;
     std::unique_ptr<pg::TenantData> data;
     std::unique_ptr<pg::CrossTenantMaintenance> maintenance;
     std::unique_ptr<pg::JobLeases> leases;

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "domain/timestamp.hpp"
+
 namespace brandos::application {
 
 namespace asio = boost::asio;
@@ -15,6 +17,7 @@ asio::awaitable<Outcome<RelayStep>> RelayOutbox::operator()(const OperationConte
   if (events->empty()) co_return step;
   auto confirmed = co_await publisher_.publish(ctx, *events);
   if (!confirmed) co_return std::unexpected(std::move(confirmed.error()));
+  step.confirmed_at_us = unix_now_us_();
   if (*confirmed == 0) co_return step;
   // Only a confirmed prefix is marked: what follows an unconfirmed event goes again after it,
   // so no aggregate's later version is settled before an earlier one.
@@ -24,6 +27,9 @@ asio::awaitable<Outcome<RelayStep>> RelayOutbox::operator()(const OperationConte
   auto marked = co_await feed_.mark_published(ctx, ids);
   if (!marked) co_return std::unexpected(std::move(marked.error()));
   step.published = ids.size();
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    if (auto t = domain::parse_rfc3339_us((*events)[i].occurred_at))
+      step.published_occurred_us.push_back(*t);
   co_return step;
 }
 

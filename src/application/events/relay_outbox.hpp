@@ -4,6 +4,9 @@
 // an event published but not marked (a crash, a lost lease, a failed mark) is published again.
 #include <boost/asio/awaitable.hpp>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <vector>
 
 #include "application/ports/event_stream.hpp"
 
@@ -12,12 +15,18 @@ namespace brandos::application {
 struct RelayStep {
   std::size_t read = 0;       // events taken from the outbox
   std::size_t published = 0;  // confirmed and marked published
+  // For the commit-to-confirm latency: when each published event's change happened, and when
+  // the publisher confirmed them (unix µs).
+  std::vector<std::int64_t> published_occurred_us;
+  std::int64_t confirmed_at_us = 0;
 };
 
 class RelayOutbox {
  public:
-  RelayOutbox(OutboxFeed& feed, EventPublisher& publisher, int batch)
-      : feed_(feed), publisher_(publisher), batch_(batch) {}
+  RelayOutbox(
+      OutboxFeed& feed, EventPublisher& publisher, int batch,
+      std::function<std::int64_t()> unix_now_us = [] { return std::int64_t{0}; })
+      : feed_(feed), publisher_(publisher), batch_(batch), unix_now_us_(std::move(unix_now_us)) {}
   // One step under ctx.fence. A step that read a full batch should be followed by another at
   // once.
   [[nodiscard]] boost::asio::awaitable<Outcome<RelayStep>> operator()(
@@ -28,6 +37,7 @@ class RelayOutbox {
   OutboxFeed& feed_;
   EventPublisher& publisher_;
   int batch_;
+  std::function<std::int64_t()> unix_now_us_;
 };
 
 }  // namespace brandos::application

@@ -24,6 +24,7 @@ struct PublishedEvent {
   domain::Uuid aggregate_id;
   int aggregate_version = 1;
   std::string envelope_json;
+  std::string occurred_at;  // RFC 3339, as in the envelope (when the change committed, about)
 };
 
 class OutboxFeed {

@@ -34,6 +34,19 @@ asio::awaitable<Outcome<void>> FanOutWebhooks::apply(const OperationContext& ctx
     auto tenant_ctx = OperationContext::system(tenant, "consumer:webhook-fan-out");
     tenant_ctx.deadline = ctx.deadline;
     tenant_ctx.trace = ctx.trace;
+    // Most events of most tenants go to no endpoint: find that out with a read, and write (the
+    // inbox, the deliveries) only for what some endpoint subscribed to. An endpoint registered
+    // after an event was published does not receive it.
+    auto reader = data_.begin(tenant_ctx, Access::read);
+    auto endpoints = co_await reader->webhooks().active();
+    if (!endpoints) co_return std::unexpected(std::move(endpoints.error()));
+    std::erase_if(mine, [&](const PublishedEvent* e) {
+      return std::none_of(endpoints->begin(), endpoints->end(),
+                          [&](const WebhookEndpointRecord& w) { return subscribed(w, e->type); });
+    });
+    if (mine.empty()) continue;
+    ids.clear();
+    for (const auto* e : mine) ids.push_back(e->id);
     auto uow = data_.begin(tenant_ctx, Access::write);
     auto fresh = co_await uow->inbox().accept(std::string(name()), ids);
     if (!fresh) co_return std::unexpected(std::move(fresh.error()));
@@ -41,8 +54,6 @@ asio::awaitable<Outcome<void>> FanOutWebhooks::apply(const OperationContext& ctx
       co_await uow->rollback();
       continue;
     }
-    auto endpoints = co_await uow->webhooks().active();
-    if (!endpoints) co_return std::unexpected(std::move(endpoints.error()));
     const std::set<domain::Uuid> accepted(fresh->begin(), fresh->end());
     std::vector<NewWebhookDelivery> deliveries;
     for (const auto* e : mine) {

@@ -15,7 +15,8 @@ using application::Outcome;
 namespace {
 
 constexpr Query kUnpublished{"outbox.unpublished", R"sql(
-SELECT id, tenant_id, type, aggregate_id, aggregate_version, envelope
+SELECT id, tenant_id, type, aggregate_id, aggregate_version, envelope,
+       envelope::json ->> 'occurred_at' AS occurred_at
 FROM brandos.unpublished_events($1))sql"};
 constexpr Query kMarkPublished{"outbox.mark_published",
                                "SELECT brandos.mark_events_published($1, $2, $3) AS marked"};
@@ -50,6 +51,7 @@ asio::awaitable<Outcome<std::vector<application::PublishedEvent>>> OutboxFeed::u
     e.aggregate_id = row.uuid("aggregate_id");
     e.aggregate_version = static_cast<int>(row.int64("aggregate_version"));
     e.envelope_json = row.text("envelope");
+    e.occurred_at = row.text("occurred_at");
     return e;
   });
 }

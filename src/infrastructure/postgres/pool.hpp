@@ -79,6 +79,7 @@ class Pool {
   boost::asio::awaitable<Expected<std::vector<Result>>> pipeline(std::span<const Statement> batch);
 
   Clock::time_point deadline() const { return Clock::now() + options_.query_timeout; }
+  const boost::asio::any_io_executor& executor() const { return executor_; }
   const PoolOptions& options() const { return options_; }
   const PoolStats& stats() const { return stats_; }
   // Closes idle connections (used on shutdown and by tests).

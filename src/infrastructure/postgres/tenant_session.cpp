@@ -23,13 +23,14 @@ Expected<void> finished_error() {
 }  // namespace
 
 TenantSession::TenantSession(Pool& pool, const application::OperationContext& ctx, Access access,
-                             TenantOf tenant)
+                             TenantOf tenant, OutboxNudge* nudge)
     : pool_(pool),
       access_(access),
       tenant_of_(std::move(tenant)),
       tenant_(ctx.tenant),
       fence_(ctx.fence),
-      ctx_deadline_(ctx.deadline) {
+      ctx_deadline_(ctx.deadline),
+      nudge_(nudge) {
   if (tenant_of_.kind == TenantOf::Kind::context && !tenant_)
     throw std::logic_error("a unit of work needs a tenant");
 }
@@ -177,6 +178,7 @@ asio::awaitable<Expected<void>> TenantSession::commit() {
     }
     finished_ = true;
     conn_ = PooledConnection();
+    if (outbox_written_ && nudge_) nudge_->written();
     co_return Expected<void>{};
   }
   std::vector<Statement> rest;
@@ -195,6 +197,7 @@ asio::awaitable<Expected<void>> TenantSession::commit() {
   }
   conn_ = PooledConnection();  // back to the pool; it rolls back if COMMIT never arrived
   if (!r) co_return std::unexpected(std::move(r.error()));
+  if (outbox_written_ && nudge_) nudge_->written();
   co_return Expected<void>{};
 }
 

@@ -20,14 +20,16 @@
 #include <vector>
 
 #include "application/ports/unit_of_work.hpp"
+#include "infrastructure/postgres/outbox_nudge.hpp"
 #include "infrastructure/postgres/pool.hpp"
 
 namespace brandos::pg {
 
 class TenantSession {
  public:
+  // `nudge` (may be null) wakes the outbox relay once a transaction with outbox events commits.
   TenantSession(Pool& pool, const application::OperationContext& ctx, application::Access access,
-                application::TenantOf tenant);
+                application::TenantOf tenant, OutboxNudge* nudge = nullptr);
   ~TenantSession();
   TenantSession(const TenantSession&) = delete;
   TenantSession& operator=(const TenantSession&) = delete;
@@ -45,6 +47,8 @@ class TenantSession {
   boost::asio::awaitable<Expected<std::string>> now();
   boost::asio::awaitable<Expected<void>> commit();
   boost::asio::awaitable<void> rollback();
+  // The queued writes include outbox events: the relay is nudged after the commit.
+  void outbox_written() { outbox_written_ = true; }
 
  private:
   Statement set_tenant() const;
@@ -65,6 +69,8 @@ class TenantSession {
   // For each queued statement whose result is wanted: its index in queued_ and where it goes.
   std::vector<std::pair<std::size_t, std::shared_ptr<std::optional<Result>>>> queued_reads_;
   std::optional<std::string> now_;
+  OutboxNudge* nudge_ = nullptr;
+  bool outbox_written_ = false;
 };
 
 }  // namespace brandos::pg

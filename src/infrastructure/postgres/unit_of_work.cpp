@@ -45,10 +45,12 @@ class Outbox final : public application::Outbox {
  public:
   explicit Outbox(TenantSession& s) : s_(s) {}
   void add(const application::OutboxEvent& e) override {
+    s_.outbox_written();
     s_.queue(Statement(kInsertOutbox, e.id, e.type, e.aggregate_type, e.aggregate_id,
                        static_cast<std::int32_t>(e.aggregate_version), Jsonb{e.data_json}));
   }
   void add(const std::vector<application::OutboxEvent>& events) override {
+    s_.outbox_written();
     std::vector<domain::Uuid> ids, aggregates;
     std::vector<std::string> types, aggregate_types, data;
     std::vector<std::int64_t> versions;
@@ -227,8 +229,8 @@ class IdempotencyRecords final : public application::IdempotencyRecords {
 class UnitOfWork final : public application::UnitOfWork {
  public:
   UnitOfWork(Pool& pool, application::IdGenerator& ids, const application::OperationContext& ctx,
-             application::Access access, application::TenantOf tenant)
-      : session_(pool, ctx, access, std::move(tenant)),
+             application::Access access, application::TenantOf tenant, OutboxNudge* nudge)
+      : session_(pool, ctx, access, std::move(tenant), nudge),
         tenant_(ctx.tenant.value_or(domain::Uuid{})),
         users_(session_),
         products_(session_, tenant_),
@@ -301,7 +303,7 @@ asio::awaitable<application::Outcome<void>> TenantData::spend_an_audited_commit(
 std::unique_ptr<application::UnitOfWork> TenantData::begin(const application::OperationContext& ctx,
                                                            application::Access access,
                                                            application::TenantOf tenant) {
-  return std::make_unique<UnitOfWork>(pool_, ids_, ctx, access, std::move(tenant));
+  return std::make_unique<UnitOfWork>(pool_, ids_, ctx, access, std::move(tenant), nudge_);
 }
 
 }  // namespace brandos::pg

@@ -6,6 +6,7 @@
 // coroutine.
 #include "application/ports/id_generator.hpp"
 #include "application/ports/unit_of_work.hpp"
+#include "infrastructure/postgres/outbox_nudge.hpp"
 #include "infrastructure/postgres/pool.hpp"
 
 namespace brandos::pg {
@@ -13,7 +14,10 @@ namespace brandos::pg {
 class TenantData final : public application::TenantData {
  public:
   // `ids` names the audit rows the unit of work writes.
-  TenantData(Pool& pool, application::IdGenerator& ids) : pool_(pool), ids_(ids) {}
+  // `nudge` (may be null: the relay then finds events by polling) wakes the outbox relay after
+  // commits with outbox events.
+  TenantData(Pool& pool, application::IdGenerator& ids, OutboxNudge* nudge = nullptr)
+      : pool_(pool), ids_(ids), nudge_(nudge) {}
   std::unique_ptr<application::UnitOfWork> begin(
       const application::OperationContext& ctx, application::Access access,
       application::TenantOf tenant = application::TenantOf::context()) override;
@@ -23,6 +27,7 @@ class TenantData final : public application::TenantData {
  private:
   Pool& pool_;
   application::IdGenerator& ids_;
+  OutboxNudge* nudge_;
 };
 
 }  // namespace brandos::pg
