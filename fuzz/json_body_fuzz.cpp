@@ -3,11 +3,13 @@
 #include <boost/json/serialize.hpp>
 #include <cstdlib>
 
+#include "api/analytics_routes.hpp"
 #include "api/catalog_routes.hpp"
 #include "api/customer_routes.hpp"
 #include "api/identity_routes.hpp"
 #include "api/json_body.hpp"
 #include "api/order_routes.hpp"
+#include "api/webhook_routes.hpp"
 
 using namespace brandos;
 
@@ -26,6 +28,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   request.headers.push_back({"If-Match", request.body.substr(0, 40)});
   (void)api::expected_version(request);
   (void)api::valid_idempotency_key(request.body.substr(0, 300));
+  // The analytics query string (from, to, granularity) from the same bytes.
+  {
+    api::HttpRequest get;
+    get.method = api::Method::get;
+    get.path = "/v1/analytics/sales";
+    get.query = request.body.substr(0, 512);
+    api::RequestContext ctx{get, {}, "fuzz", {}};
+    auto q = api::read_sales_query(ctx, 1'800'000'000'000'000);
+    if (auto* r = std::get_if<api::HttpResponse>(&q); r && (r->status < 400 || r->status > 499))
+      std::abort();
+  }
   auto parsed = api::parse_json_object(request);
   if (auto* p = std::get_if<api::Problem>(&parsed)) {
     if (p->status < 400 || p->status > 499) std::abort();
@@ -50,6 +63,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)api::read_new_product(object, issues);
     issues.clear();
     (void)api::read_product_changes(object, issues);
+    issues.clear();
+    (void)api::read_new_webhook(object, issues);
+    issues.clear();
+    (void)api::read_webhook_changes(object, issues);
   }
   return 0;
 }

@@ -69,6 +69,10 @@ TEST(Cli, BadSettingsExitWithCode2AndOneLineNamingTheSetting) {
       {{"serve", "--db-pool-size", "many"}, {}, "--db-pool-size"},
       {{"serve", "--no-such-flag"}, {}, "--no-such-flag"},
       {{"serve", "--log-level", "loud"}, {}, "--log-level"},
+      {{"serve", "--amqp-url", "http://broker/"}, {}, "--amqp-url"},
+      {{"worker"}, {{"BRANDOS_AMQP_URL", "amqp://"}}, "BRANDOS_AMQP_URL"},
+      {{"worker", "--jobs", "sometimes"}, {}, "--jobs"},
+      {{"serve", "--job-lease-ms", "10"}, {}, "--job-lease-ms"},
       {{}, {}, "subcommand"},
   };
   for (const auto& c : cases) {

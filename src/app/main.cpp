@@ -11,6 +11,7 @@
 #include "app/config.hpp"
 #include "app/serve.hpp"
 #include "app/signing_keys.hpp"
+#include "infrastructure/amqp/amqp_session.hpp"
 #include "infrastructure/observability/log.hpp"
 
 namespace {
@@ -261,6 +262,14 @@ int main(int argc, char** argv) {
     const brandos::api::TrustedProxies proxies(brandos::app::split_list(config.trusted_proxies));
   } catch (const std::invalid_argument& e) {
     config_error(std::string("--trusted-proxies (BRANDOS_TRUSTED_PROXIES): ") + e.what());
+  }
+  if (!config.amqp_url.empty()) {
+    try {
+      (void)brandos::amqp::parse_amqp_url(config.amqp_url);
+    } catch (const std::invalid_argument& e) {
+      config_error(std::string("--amqp-url (BRANDOS_AMQP_URL): ") + e.what() +
+                   " (amqp://user:pass@host:port/vhost)");
+    }
   }
   // Production keeps the owner's credentials (migrations) out of the serving role's hands.
   if (config.environment == "production" && !config.database_url.empty() &&
