@@ -205,6 +205,11 @@ TEST_F(WebhookDeliveryTest,
   auto audit = a.get("/v1/audit-events?action=webhook.disabled", b.owner_token);
   ASSERT_EQ(audit.status, 200);
   EXPECT_EQ(audit.body.at("data").as_array().size(), 1u);
+  EXPECT_EQ(run_sql(db_.owner_conninfo,
+                    "SELECT count(*) FROM brandos.outbox_events WHERE type = "
+                    "'webhook_endpoint.disabled' AND aggregate_id = '" +
+                        id + "'"),
+            "1");
 
   // Nothing more goes to a disabled endpoint; a manual retry needs it enabled again.
   auto log = a.get("/v1/webhooks/" + id + "/deliveries", b.owner_token);
@@ -230,6 +235,30 @@ TEST_F(WebhookDeliveryTest,
                    json::object{}, b.owner_token)
                 .status,
             404);
+}
+
+TEST_F(WebhookDeliveryTest, ABurstOfFailuresOpensTheBreakerBeforeItCanDisableTheEndpoint) {
+  ApiClient a(server_.port());
+  const Brand b = sign_up_brand(a);
+  receiver_.answer(503);
+  auto created = create_webhook(a, b, receiver_.url(), {"product.created"});
+  ASSERT_EQ(created.status, 201) << created.raw.body;
+  const std::string id = str(created.body, "id");
+  // Ten events due at once: only the breaker's three go before it opens; then one probe per
+  // cooldown, until six failures in a row disable the endpoint.
+  for (int i = 0; i < 10; ++i)
+    ASSERT_EQ(a.post("/v1/products",
+                     json::object{{"sku", unique_name("SKU")},
+                                  {"name", "Thing"},
+                                  {"price", 100},
+                                  {"currency", "EUR"},
+                                  {"stock", 1}},
+                     b.owner_token)
+                  .status,
+              201);
+  ASSERT_TRUE(eventually(
+      [&] { return !a.get("/v1/webhooks/" + id, b.owner_token).body.at("active").as_bool(); }));
+  EXPECT_EQ(receiver_.received().size(), 6u);
 }
 
 }  // namespace

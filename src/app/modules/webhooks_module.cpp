@@ -32,8 +32,7 @@ void WebhooksModule::start() {
   settings.policy.breaker_cooldown = std::chrono::milliseconds(config_.webhook_breaker_cooldown_ms);
   settings.policy.disable_after = config_.webhook_disable_after;
   deliver_ = std::make_unique<application::DeliverWebhooks>(
-      database_.webhook_feed(), *http_, *cipher_, signer_, database_.jobs_tenant_data(), ids_,
-      settings, [] {
+      database_.webhook_feed(), *http_, *cipher_, signer_, ids_, settings, [] {
         return std::chrono::duration_cast<std::chrono::seconds>(
                    std::chrono::system_clock::now().time_since_epoch())
             .count();
@@ -65,6 +64,11 @@ void WebhooksModule::start() {
     co_return step->claimed == static_cast<std::size_t>(deliver_->batch());
   };
   jobs_.add("webhook-delivery", std::move(job));
+}
+
+// The I/O threads are joined; their io_contexts still exist: no name lookup answers after this.
+void WebhooksModule::stop() {
+  if (http_) http_->close();
 }
 
 void WebhooksModule::add_routes(int thread, api::Router& router) {

@@ -29,6 +29,7 @@ class WebhooksModule final : public Module, public RouteSource {
         ids_(ids) {}
   std::string_view name() const override { return "webhooks"; }
   void start() override;
+  void stop() override;
   void add_routes(int thread, api::Router& router) override;
 
  private:

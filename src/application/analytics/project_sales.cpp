@@ -27,8 +27,11 @@ asio::awaitable<Outcome<void>> ProjectSales::apply(const OperationContext& ctx,
   for (const auto& tenant : tenants) {
     std::vector<const PublishedEvent*> mine;
     std::vector<domain::Uuid> ids;
+    // A delivery may hold the same event twice (republished before its confirm): it counts
+    // once, like one delivered twice.
     for (const auto& e : events)
-      if (e.tenant_id == tenant && wants(e.type)) {
+      if (e.tenant_id == tenant && wants(e.type) &&
+          std::find(ids.begin(), ids.end(), e.id) == ids.end()) {
         mine.push_back(&e);
         ids.push_back(e.id);
       }

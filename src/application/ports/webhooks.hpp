@@ -110,17 +110,24 @@ struct WebhookAttempt {
   std::optional<std::chrono::milliseconds> retry_in;
   std::optional<std::chrono::milliseconds> breaker_open;
   bool disable = false;
+  // Used only when this attempt disables the endpoint: its audit entry and its event, written
+  // in the same transaction.
+  domain::Uuid audit_id;
+  domain::Uuid event_id;
+  std::string request_id;
 };
 
 class WebhookDeliveryFeed {
  public:
   virtual ~WebhookDeliveryFeed() = default;
   // Due deliveries of every tenant, each claimed for `lease` (it comes due again if no outcome
-  // is recorded by then). Fenced by ctx.fence.
+  // is recorded by then); of one endpoint, no more than `breaker_after` minus its failures in a
+  // row (one while its breaker is half-open). Fenced by ctx.fence.
   [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::vector<DueWebhookDelivery>>> claim(
-      const OperationContext& ctx, int limit, std::chrono::seconds lease) = 0;
-  // Records an attempt and its consequences. When it disabled an active endpoint: the endpoint's
-  // version after that change (to announce it). Fenced.
+      const OperationContext& ctx, int limit, std::chrono::seconds lease, int breaker_after) = 0;
+  // Records an attempt and its consequences; disabling an endpoint writes its audit entry and
+  // its webhook_endpoint.disabled event in the same transaction. When it disabled an active
+  // endpoint: the endpoint's version after that change. Fenced.
   [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::optional<int>>> record(
       const OperationContext& ctx, const WebhookAttempt& attempt) = 0;
 };

@@ -2,7 +2,7 @@
 // One step of the webhook delivery job (leader-elected, fenced): claim the due deliveries, sign
 // and POST them (concurrently, each within the deadline), and record each outcome with what the
 // delivery policy decides: the next retry, the endpoint's breaker, and its disabling, which is
-// audited and announced (webhook_endpoint.disabled) in the tenant's unit of work.
+// audited and announced (webhook_endpoint.disabled) in the same transaction.
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <functional>
@@ -17,7 +17,7 @@ namespace brandos::application {
 struct WebhookStep {
   std::size_t claimed = 0;
   std::size_t succeeded = 0;
-  std::size_t failed = 0;   // attempts that failed (retried or given up)
+  std::size_t failed = 0;    // attempts that failed (retried or given up)
   std::size_t disabled = 0;  // endpoints disabled by this step
 };
 
@@ -30,8 +30,8 @@ struct WebhookDeliverySettings {
 class DeliverWebhooks {
  public:
   DeliverWebhooks(WebhookDeliveryFeed& feed, WebhookSender& sender, PersonalDataCipher& cipher,
-                  const MessageSigner& signer, TenantData& data, IdGenerator& ids,
-                  WebhookDeliverySettings settings, std::function<std::int64_t()> unix_now);
+                  const MessageSigner& signer, IdGenerator& ids, WebhookDeliverySettings settings,
+                  std::function<std::int64_t()> unix_now);
   [[nodiscard]] boost::asio::awaitable<Outcome<WebhookStep>> operator()(
       const OperationContext& ctx) const;
   int batch() const { return settings_.batch; }
@@ -41,14 +41,10 @@ class DeliverWebhooks {
                                std::string_view secret, const std::string* previous);
 
  private:
-  boost::asio::awaitable<Outcome<void>> announce_disabled(const OperationContext& ctx,
-                                                          const DueWebhookDelivery& d,
-                                                          int version) const;
   WebhookDeliveryFeed& feed_;
   WebhookSender& sender_;
   PersonalDataCipher& cipher_;
   const MessageSigner& signer_;
-  TenantData& data_;
   IdGenerator& ids_;
   WebhookDeliverySettings settings_;
   std::function<std::int64_t()> unix_now_;

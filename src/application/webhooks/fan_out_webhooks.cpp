@@ -26,8 +26,8 @@ asio::awaitable<Outcome<void>> FanOutWebhooks::apply(const OperationContext& ctx
   for (const auto& tenant : tenants) {
     std::vector<const PublishedEvent*> mine;
     std::vector<domain::Uuid> ids;
-    for (const auto& e : events)
-      if (e.tenant_id == tenant) {
+    for (const auto& e : events)  // the same event twice in one delivery counts once
+      if (e.tenant_id == tenant && std::find(ids.begin(), ids.end(), e.id) == ids.end()) {
         mine.push_back(&e);
         ids.push_back(e.id);
       }

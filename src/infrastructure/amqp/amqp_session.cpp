@@ -82,7 +82,7 @@ BrokerAddress parse_amqp_url(const std::string& url) {
 }
 
 AmqpSession::AmqpSession(const BrokerAddress& address, std::chrono::milliseconds connect_timeout,
-                         const std::string& connection_name) {
+                         const std::string& connection_name, int heartbeat_s) {
   conn_ = amqp_new_connection();
   if (!conn_) throw AmqpError("out of memory");
   amqp_socket_t* socket = amqp_tcp_socket_new(conn_);
@@ -99,7 +99,7 @@ AmqpSession::AmqpSession(const BrokerAddress& address, std::chrono::milliseconds
   amqp_set_rpc_timeout(conn_, &rpc);
   amqp_table_entry_t props[] = {text_entry("connection_name", connection_name.c_str())};
   amqp_table_t client_properties{1, props};
-  auto r = amqp_login_with_properties(conn_, address.vhost.c_str(), 0, 131072, 30,
+  auto r = amqp_login_with_properties(conn_, address.vhost.c_str(), 0, 131072, heartbeat_s,
                                       &client_properties, AMQP_SASL_METHOD_PLAIN,
                                       address.user.c_str(), address.password.c_str());
   if (r.reply_type != AMQP_RESPONSE_NORMAL) throw AmqpError("login: " + reply_text(r));

@@ -40,8 +40,10 @@ inline constexpr const char* kDeadLetterExchange = "brandos.events.dlx";
 
 class AmqpSession {
  public:
+  // `heartbeat_s` 0: none. rabbitmq-c answers heartbeats only inside its own calls, so a session
+  // that waits elsewhere between uses (the publisher) must not ask for them.
   AmqpSession(const BrokerAddress& address, std::chrono::milliseconds connect_timeout,
-              const std::string& connection_name);
+              const std::string& connection_name, int heartbeat_s = 30);
   ~AmqpSession();
   AmqpSession(const AmqpSession&) = delete;
   AmqpSession& operator=(const AmqpSession&) = delete;

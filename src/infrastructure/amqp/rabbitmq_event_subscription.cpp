@@ -18,7 +18,9 @@ namespace {
 
 constexpr int kPrefetch = 200;
 constexpr std::size_t kBatch = 100;
-constexpr auto kApplyBound = std::chrono::seconds(60);
+// Within the broker's heartbeat timeout (2 × 30 s): this thread answers no heartbeat while it
+// waits for the consumer.
+constexpr auto kApplyBound = std::chrono::seconds(20);
 
 std::string text(const amqp_bytes_t& b) {
   return b.len ? std::string(static_cast<const char*>(b.bytes), b.len) : std::string();
@@ -75,7 +77,7 @@ Outcome<void> RabbitMqEventSubscription::apply(const std::vector<PublishedEvent>
       [this, shared]() -> asio::awaitable<void> {
         application::OperationContext ctx;
         ctx.request_id = "consumer:" + std::string(consumer_.name());
-        ctx.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        ctx.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
         shared->done.set_value(co_await consumer_.apply(ctx, shared->events));
       },
       [shared](std::exception_ptr e) {

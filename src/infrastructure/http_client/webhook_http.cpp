@@ -13,6 +13,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 
+#include "infrastructure/http_client/host_resolver.hpp"
 #include "infrastructure/http_client/target_address.hpp"
 
 namespace brandos::http_client {
@@ -67,18 +68,17 @@ struct Resolved {
   std::string refused;  // empty: endpoints may be connected to
 };
 
-asio::awaitable<Resolved> resolve(const Target& t, bool allow_private) {
-  tcp::resolver resolver(co_await asio::this_coro::executor);
-  auto [ec, results] =
-      co_await resolver.async_resolve(t.host, t.port, asio::as_tuple(asio::use_awaitable));
-  if (ec) co_return Resolved{{}, "the host does not resolve"};
+asio::awaitable<Resolved> resolve(HostResolver& resolver, const Target& t, bool allow_private,
+                                  Clock::time_point deadline) {
+  auto results = co_await resolver.resolve(t.host, t.port, deadline);
+  if (!results) co_return Resolved{{}, "does not resolve (in time)"};
   std::vector<tcp::endpoint> endpoints;
-  for (const auto& r : results) {
+  for (const auto& ep : *results) {
     // Any internal address refuses the whole target: a name that also points inside is not a
     // public endpoint, whichever address a connection would happen to use.
-    if (!allow_private && !is_public_address(r.endpoint().address()))
+    if (!allow_private && !is_public_address(ep.address()))
       co_return Resolved{{}, "resolves to a private, loopback or link-local address"};
-    endpoints.push_back(r.endpoint());
+    endpoints.push_back(ep);
   }
   if (endpoints.empty()) co_return Resolved{{}, "the host does not resolve"};
   co_return Resolved{std::move(endpoints), ""};
@@ -107,6 +107,7 @@ asio::awaitable<application::WebhookResponse> exchange(Stream& stream, const Tar
 
 WebhookHttp::WebhookHttp(bool allow_private_targets)
     : allow_private_(allow_private_targets),
+      resolver_(std::make_unique<HostResolver>()),
       tls_(std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client)) {
   tls_->set_default_verify_paths();
   tls_->set_verify_mode(asio::ssl::verify_peer);
@@ -116,15 +117,16 @@ WebhookHttp::WebhookHttp(bool allow_private_targets)
 
 WebhookHttp::~WebhookHttp() = default;
 
-asio::awaitable<std::optional<std::string>> WebhookHttp::refuse(const application::OperationContext&,
-                                                                const std::string& url) {
+void WebhookHttp::close() {
+  resolver_->close();
+}
+
+asio::awaitable<std::optional<std::string>> WebhookHttp::refuse(
+    const application::OperationContext&, const std::string& url) {
   auto target = parse_target(url);
   if (auto* why = std::get_if<std::string>(&target)) co_return *why;
-  asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::seconds(3));
-  auto r = co_await (resolve(std::get<Target>(target), allow_private_) ||
-                     timer.async_wait(asio::use_awaitable));
-  if (r.index() == 1) co_return std::string("the host does not resolve in time");
-  const auto& resolved = std::get<0>(r);
+  const auto resolved = co_await resolve(*resolver_, std::get<Target>(target), allow_private_,
+                                         Clock::now() + std::chrono::seconds(3));
   if (!resolved.refused.empty()) co_return resolved.refused;
   co_return std::nullopt;
 }
@@ -140,7 +142,7 @@ asio::awaitable<application::WebhookResponse> WebhookHttp::post(
     co_return application::WebhookResponse{std::nullopt, "the URL " + *why, elapsed()};
   const Target& t = std::get<Target>(parsed);
   auto work = [&]() -> asio::awaitable<application::WebhookResponse> {
-    const auto resolved = co_await resolve(t, allow_private_);
+    const auto resolved = co_await resolve(*resolver_, t, allow_private_, started + timeout);
     if (!resolved.refused.empty())
       co_return application::WebhookResponse{std::nullopt, "the target " + resolved.refused, {}};
     const auto& endpoints = resolved.endpoints;
@@ -209,8 +211,7 @@ asio::awaitable<std::vector<application::WebhookResponse>> WebhookHttp::post_all
           }
           if (--batch->left == 0) batch->done.cancel();
         });
-  while (batch->left > 0)
-    co_await batch->done.async_wait(asio::as_tuple(asio::use_awaitable));
+  while (batch->left > 0) co_await batch->done.async_wait(asio::as_tuple(asio::use_awaitable));
   co_return std::move(batch->responses);
 }
 

@@ -17,6 +17,8 @@ class context;
 
 namespace brandos::http_client {
 
+class HostResolver;
+
 class WebhookHttp final : public application::WebhookSender, public application::WebhookTargets {
  public:
   explicit WebhookHttp(bool allow_private_targets);
@@ -30,9 +32,12 @@ class WebhookHttp final : public application::WebhookSender, public application:
 
   boost::asio::awaitable<application::WebhookResponse> post(
       const application::WebhookRequest& request, std::chrono::milliseconds timeout);
+  // No answer of a name lookup is delivered after this (before the io_contexts go).
+  void close();
 
  private:
   bool allow_private_;
+  std::unique_ptr<HostResolver> resolver_;
   std::unique_ptr<boost::asio::ssl::context> tls_;
 };
 

@@ -183,13 +183,25 @@ TEST_F(OutboxFeedTest, TheSalesProjectionCountsARedeliveredEventOnce) {
   EXPECT_EQ(relay(publisher, epoch_).published, 5u);
   EXPECT_EQ(sales(kTenantA), "10:2:2000,11:1:700");
 
+  // The same event twice in one delivery (republished before its confirm) counts once.
+  const auto twice =
+      write_event(kTenantB, "order.created", ids_.new_id(), 1, 40, "2026-11-27T12:10:00Z");
+  std::vector<PublishedEvent> copies;
+  PartialPublisher seen;
+  relay(seen, epoch_);  // reads it (and marks it published) without applying it
+  ASSERT_EQ(seen.seen.size(), 1u);
+  EXPECT_EQ(seen.seen[0].id, twice);
+  copies = {seen.seen[0], seen.seen[0]};
+  ASSERT_TRUE(run_sync(io_, projection.apply(OperationContext{}, copies)).has_value());
+  EXPECT_EQ(sales(kTenantB), "10:1:5,12:1:40");
+
   // A cancellation counts the order out of the hour it was placed in.
   write_event(kTenantA, "order.cancelled", cancelled, 2, 700, "2026-11-27T11:00:00Z");
   EXPECT_EQ(relay(publisher, epoch_).published, 1u);
   EXPECT_EQ(sales(kTenantA), "10:2:2000,11:0:0");
   EXPECT_EQ(run_sql(db_.owner_conninfo,
                     "SELECT count(*) FROM brandos.inbox WHERE consumer = 'sales-projection'"),
-            "5");
+            "6");
 }
 
 }  // namespace

@@ -18,9 +18,10 @@ constexpr Query kClaim{"webhook_deliveries.claim", R"sql(
 SELECT id, tenant_id, endpoint_id, event_id, event_type, payload, attempts,
        (extract(epoch FROM now() - created_at) * 1000)::bigint AS age_ms, url, key_id,
        wrapped_key, secret, previous_secret, consecutive_failures, probe
-FROM brandos.claim_webhook_deliveries($1, $2, $3, $4))sql"};
+FROM brandos.claim_webhook_deliveries($1, $2, $3, $4, $5))sql"};
 constexpr Query kRecord{"webhook_deliveries.record", R"sql(
-SELECT brandos.record_webhook_attempt($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) AS disabled_version)sql"};
+SELECT brandos.record_webhook_attempt($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+  AS disabled_version)sql"};
 
 const application::JobFence& fence_of(const application::OperationContext& ctx) {
   if (!ctx.fence) throw std::logic_error("webhook deliveries need a job's fence");
@@ -35,13 +36,14 @@ std::optional<std::int64_t> ms(const std::optional<std::chrono::milliseconds>& d
 }  // namespace
 
 asio::awaitable<Outcome<std::vector<application::DueWebhookDelivery>>> WebhookDeliveryFeed::claim(
-    const application::OperationContext& ctx, int limit, std::chrono::seconds lease) {
+    const application::OperationContext& ctx, int limit, std::chrono::seconds lease,
+    int breaker_after) {
   const auto& fence = fence_of(ctx);
   auto c = co_await pool_.acquire();
   if (!c) co_return std::unexpected(failure_or_throw(c.error()));
   auto r = co_await (*c)->execute(
       Statement(kClaim, static_cast<std::int32_t>(limit), static_cast<std::int32_t>(lease.count()),
-                fence.job, fence.epoch),
+                static_cast<std::int32_t>(breaker_after), fence.job, fence.epoch),
       std::min(ctx.deadline, pool_.deadline()));
   if (!r) co_return std::unexpected(failure_or_throw(r.error()));
   co_return map_rows(*r, [](const Row& row) {
@@ -79,6 +81,9 @@ asio::awaitable<Outcome<std::optional<int>>> WebhookDeliveryFeed::record(
       .bind(ms(a.retry_in))
       .bind(ms(a.breaker_open))
       .bind(a.disable)
+      .bind(a.audit_id)
+      .bind(a.event_id)
+      .bind(a.request_id)
       .bind(fence.job)
       .bind(fence.epoch);
   auto r = co_await (*c)->execute(s, std::min(ctx.deadline, pool_.deadline()));

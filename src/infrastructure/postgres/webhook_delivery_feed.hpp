@@ -10,7 +10,8 @@ class WebhookDeliveryFeed final : public application::WebhookDeliveryFeed {
  public:
   explicit WebhookDeliveryFeed(Pool& pool) : pool_(pool) {}
   boost::asio::awaitable<application::Outcome<std::vector<application::DueWebhookDelivery>>> claim(
-      const application::OperationContext& ctx, int limit, std::chrono::seconds lease) override;
+      const application::OperationContext& ctx, int limit, std::chrono::seconds lease,
+      int breaker_after) override;
   boost::asio::awaitable<application::Outcome<std::optional<int>>> record(
       const application::OperationContext& ctx, const application::WebhookAttempt& a) override;
 
