@@ -36,7 +36,7 @@ port=18080
 admin=19464
 build/brandos serve --data-dir "$work/data" --listen 127.0.0.1:$port --admin-listen 127.0.0.1:$admin \
   ${BENCH_POOL_SIZE:+--db-pool-size $BENCH_POOL_SIZE} --threads $threads --login-attempts-per-minute-per-ip 1000000 \
-  --tenant-requests-per-minute 1000000 >"$work/server.log" 2>&1 &
+  --tenant-requests-per-minute 1000000 ${BENCH_SERVE_FLAGS:-} >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 600); do
   curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break

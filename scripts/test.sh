@@ -12,6 +12,9 @@ pg_dir=$(mktemp -d /tmp/brandos-test-pg.XXXXXX)
 cleanup() {
   build/brandos_test_cluster "$pg_dir" stop >/dev/null 2>&1 || true
   rm -rf "$pg_dir"
+  # The RabbitMQ tests' nodes are stopped by the tests; the Erlang port mapper they started
+  # outlives them. It refuses to stop while any node (a system broker, say) is registered.
+  epmd -kill >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 build/brandos_test_cluster "$pg_dir" start

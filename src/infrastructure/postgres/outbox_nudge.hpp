@@ -4,7 +4,8 @@
 // the writing transaction: PostgreSQL holds a database-wide lock from a notifying transaction's
 // commit until its WAL is flushed, which would serialize every order's commit (bench/relay.sh
 // measured an order's p50 going from 2.4 to 22 ms). A notification of its own has no commit
-// record to flush. Nudges coalesce: while one is in flight, later ones make at most one more.
+// record to flush. Nudges coalesce: at most one per 10 ms per thread, the ones in between
+// folded into the next.
 // A lost nudge only delays the relay to its next poll.
 //
 // Thread-safety: none; one per I/O thread, used on its executor.
