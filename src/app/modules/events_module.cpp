@@ -105,6 +105,7 @@ void EventsModule::begin_stop() {
 void EventsModule::stop() {
   feeds_.clear();
   rabbitmq_.reset();
+  wake_ups_.reset();  // its LISTEN connection's socket and timers belong to an io_context
 }
 
 void EventsModule::add_routes(int thread, api::Router& router) {

@@ -85,6 +85,19 @@ AmqpSession::AmqpSession(const BrokerAddress& address, std::chrono::milliseconds
                          const std::string& connection_name, int heartbeat_s) {
   conn_ = amqp_new_connection();
   if (!conn_) throw AmqpError("out of memory");
+  try {
+    open(address, connect_timeout, connection_name, heartbeat_s);
+  } catch (...) {
+    // A constructor that throws runs no destructor: free the connection here (a broker that is
+    // down would otherwise cost one connection's buffers per reconnect attempt).
+    amqp_destroy_connection(conn_);
+    conn_ = nullptr;
+    throw;
+  }
+}
+
+void AmqpSession::open(const BrokerAddress& address, std::chrono::milliseconds connect_timeout,
+                       const std::string& connection_name, int heartbeat_s) {
   amqp_socket_t* socket = amqp_tcp_socket_new(conn_);
   if (!socket) throw AmqpError("cannot create a socket");
   timeval tv{static_cast<time_t>(connect_timeout.count() / 1000),

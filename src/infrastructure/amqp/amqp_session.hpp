@@ -59,6 +59,8 @@ class AmqpSession {
   void check(const char* what);
 
  private:
+  void open(const BrokerAddress& address, std::chrono::milliseconds connect_timeout,
+            const std::string& connection_name, int heartbeat_s);
   amqp_connection_state_t conn_ = nullptr;
   bool channel_open_ = false;
 };
