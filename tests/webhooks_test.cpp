@@ -159,6 +159,34 @@ TEST_F(WebhookDeliveryTest, ADeliveryIsSignedWithTheEndpointsSecret) {
   EXPECT_TRUE(d.at("last_latency_ms").is_int64());
 }
 
+TEST_F(WebhookDeliveryTest, ARotatedSecretSignsAlongsideThePreviousOneForADay) {
+  ApiClient a(server_.port());
+  const Brand b = sign_up_brand(a);
+  auto created = create_webhook(a, b, receiver_.url(), {"product.created"});
+  ASSERT_EQ(created.status, 201) << created.raw.body;
+  const std::string old_secret = str(created.body, "secret"), id = str(created.body, "id");
+  auto rotated = a.post("/v1/webhooks/" + id + "/rotate-secret", json::object{}, b.owner_token);
+  ASSERT_EQ(rotated.status, 200) << rotated.raw.body;
+  const std::string new_secret = str(rotated.body, "secret");
+  ASSERT_EQ(a.post("/v1/products",
+                   json::object{{"sku", unique_name("SKU")},
+                                {"name", "Thing"},
+                                {"price", 100},
+                                {"currency", "EUR"},
+                                {"stock", 1}},
+                   b.owner_token)
+                .status,
+            201);
+  ASSERT_TRUE(eventually([&] { return receiver_.received().size() == 1; }));
+  const auto got = receiver_.received().front();
+  // t=<unix>,v1=<the new secret's>,v1=<the previous secret's>
+  const std::string& sig = got.headers.at("brandos-signature");
+  const std::string t = sig.substr(2, sig.find(',') - 2);
+  crypto::HmacSigner hmac;
+  EXPECT_EQ(sig, "t=" + t + ",v1=" + hmac.hmac_sha256_hex(new_secret, t + "." + got.body) +
+                     ",v1=" + hmac.hmac_sha256_hex(old_secret, t + "." + got.body));
+}
+
 TEST_F(WebhookDeliveryTest,
        RetriesBackOffTheBreakerOpensTheEndpointIsDisabledAndAManualRetryWorks) {
   ApiClient a(server_.port());

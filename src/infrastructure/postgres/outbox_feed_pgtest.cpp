@@ -204,5 +204,48 @@ TEST_F(OutboxFeedTest, TheSalesProjectionCountsARedeliveredEventOnce) {
             "6");
 }
 
+TEST_F(OutboxFeedTest, PruningAndReapingKeepTheirFloorsAndAreFenced) {
+  for (int i = 0; i < 3; ++i)
+    write_event(kTenantA, "order.created", ids_.new_id(), 1, 100, "2026-11-27T10:15:00Z");
+  // Published 2 h, 30 min and not at all ago; inbox entries 8 days and 1 day old.
+  run_sql(db_.owner_conninfo, R"sql(
+    WITH ranked AS (SELECT id, row_number() OVER (ORDER BY position) AS n FROM brandos.outbox_events)
+    UPDATE brandos.outbox_events o SET published_at = CASE r.n WHEN 1 THEN now() - interval '2 hours'
+                                                              WHEN 2 THEN now() - interval '30 minutes' END
+    FROM ranked r WHERE r.id = o.id)sql");
+  run_sql(db_.owner_conninfo,
+          std::string("INSERT INTO brandos.inbox (consumer, event_id, tenant_id, processed_at) "
+                      "VALUES ('sales-projection', gen_random_uuid(), '") +
+              kTenantA +
+              "', now() - interval '8 days'), ('sales-projection', gen_random_uuid(), '" +
+              kTenantA + "', now() - interval '1 day')");
+  auto count = [&](const char* sql) { return run_sql(db_.owner_conninfo, sql); };
+  auto prune = [&](std::int64_t epoch, std::chrono::seconds older) {
+    return run_sync(io_, feed_->prune_published(relay_ctx(epoch), older, 100));
+  };
+  auto reap = [&](std::int64_t epoch, std::chrono::seconds older) {
+    return run_sync(io_, feed_->reap_inbox(relay_ctx(epoch), older, 100));
+  };
+  // Asked for "everything", each keeps its floor: an hour of published events, a week of inbox.
+  auto pruned = prune(epoch_, std::chrono::seconds(0));
+  ASSERT_TRUE(pruned.has_value());
+  EXPECT_EQ(*pruned, 1);
+  EXPECT_EQ(count("SELECT count(*) FROM brandos.outbox_events"), "2");
+  auto reaped = reap(epoch_, std::chrono::seconds(0));
+  ASSERT_TRUE(reaped.has_value());
+  EXPECT_EQ(*reaped, 1);
+  EXPECT_EQ(count("SELECT count(*) FROM brandos.inbox"), "1");
+  // A former leader deletes nothing.
+  run_sql(db_.owner_conninfo,
+          "UPDATE brandos.outbox_events SET published_at = now() - "
+          "interval '3 hours' WHERE published_at IS NOT NULL");
+  run_sql(db_.owner_conninfo, "UPDATE brandos.job_leases SET epoch = epoch + 1");
+  auto stale = prune(epoch_, std::chrono::seconds(0));
+  ASSERT_FALSE(stale.has_value());
+  EXPECT_EQ(stale.error().slug, "lease-lost");
+  EXPECT_FALSE(reap(epoch_, std::chrono::seconds(0)).has_value());
+  EXPECT_EQ(count("SELECT count(*) FROM brandos.outbox_events"), "2");
+}
+
 }  // namespace
 }  // namespace brandos::pg
