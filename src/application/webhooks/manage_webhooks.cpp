@@ -33,11 +33,12 @@ AuditEntry audit(const OperationContext& ctx, std::string action, const domain::
 
 const std::vector<std::string>& webhook_event_types() {
   static const std::vector<std::string> types = {
-      "tenant.created",   "user.created",       "user.deleted",      "product.created",
-      "product.updated",  "product.deleted",    "inventory.adjusted", "customer.created",
-      "customer.erased",  "order.created",      "order.paid",        "order.fulfilled",
-      "order.cancelled",  "order.refunded",     "payment.succeeded", "payment.failed",
-      "refund.succeeded", "webhook_endpoint.disabled"};
+      "tenant.created",     "user.created",     "user.deleted",
+      "product.created",    "product.updated",  "product.deleted",
+      "inventory.adjusted", "customer.created", "customer.erased",
+      "order.created",      "order.paid",       "order.fulfilled",
+      "order.cancelled",    "order.refunded",   "payment.succeeded",
+      "payment.failed",     "refund.succeeded", "webhook_endpoint.disabled"};
   return types;
 }
 
@@ -131,8 +132,9 @@ asio::awaitable<Outcome<WebhookEndpointRecord>> ManageWebhooks::get(const Operat
   co_return std::move(**e);
 }
 
-asio::awaitable<Outcome<WebhookEndpointRecord>> ManageWebhooks::update(
-    const OperationContext& ctx, const domain::Uuid& id, WebhookChanges c) const {
+asio::awaitable<Outcome<WebhookEndpointRecord>> ManageWebhooks::update(const OperationContext& ctx,
+                                                                       const domain::Uuid& id,
+                                                                       WebhookChanges c) const {
   if (auto f = lacks(ctx)) co_return std::unexpected(*f);
   const std::optional<std::string> no_description;
   auto issues = co_await check(ctx, c.url ? &*c.url : nullptr, c.events ? &*c.events : nullptr,
@@ -224,9 +226,8 @@ asio::awaitable<Outcome<WebhookDeliveryRecord>> ManageWebhooks::retry(
   auto d = co_await uow->webhooks().retry_delivery(id, delivery);
   if (!d) co_return std::unexpected(d.error());
   if (!*d) co_return std::unexpected(failures::not_found());
-  uow->audit().append(
-      audit(ctx, "webhook.delivery_retried", id,
-            std::string(R"({"delivery_id":")") + delivery.to_string() + R"("})"));
+  uow->audit().append(audit(ctx, "webhook.delivery_retried", id,
+                            std::string(R"({"delivery_id":")") + delivery.to_string() + R"("})"));
   auto done = co_await uow->commit();
   if (!done) co_return std::unexpected(done.error());
   co_return std::move(**d);

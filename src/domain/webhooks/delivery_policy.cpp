@@ -9,8 +9,8 @@ std::chrono::milliseconds retry_delay_bound(const WebhookPolicy& p, int attempt)
   // Doubling from the base, without overflow: past 2^40 the cap has long been reached.
   const int doublings = std::clamp(attempt - 1, 0, 40);
   const double bound = static_cast<double>(p.retry_base.count()) * std::ldexp(1.0, doublings);
-  return std::chrono::milliseconds(static_cast<std::int64_t>(
-      std::min(bound, static_cast<double>(p.retry_cap.count()))));
+  return std::chrono::milliseconds(
+      static_cast<std::int64_t>(std::min(bound, static_cast<double>(p.retry_cap.count()))));
 }
 
 AttemptDecision decide_after_attempt(const WebhookPolicy& p, bool succeeded, int attempt,

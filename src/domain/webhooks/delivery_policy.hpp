@@ -27,9 +27,9 @@ struct WebhookPolicy {
 std::chrono::milliseconds retry_delay_bound(const WebhookPolicy& p, int attempt);
 
 struct AttemptDecision {
-  std::optional<std::chrono::milliseconds> retry_in;       // empty: no retry (done or failed)
-  std::optional<std::chrono::milliseconds> breaker_open;   // open the breaker for this long
-  bool disable = false;                                    // disable the endpoint
+  std::optional<std::chrono::milliseconds> retry_in;      // empty: no retry (done or failed)
+  std::optional<std::chrono::milliseconds> breaker_open;  // open the breaker for this long
+  bool disable = false;                                   // disable the endpoint
 };
 
 // After an attempt: `attempt` is its number (1-based), `age` the delivery's age now, `failures`

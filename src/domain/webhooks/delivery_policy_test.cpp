@@ -34,8 +34,8 @@ TEST(WebhookPolicy, TheDefaultsRetryForAboutADay) {
   milliseconds most{0};
   for (int a = 1; a < p.max_attempts; ++a) most += retry_delay_bound(p, a);
   EXPECT_GT(most, std::chrono::hours(24));  // the day runs out before the attempts do
-  EXPECT_FALSE(
-      decide_after_attempt(p, false, 3, std::chrono::hours(24), 0, false, 0.5).retry_in.has_value());
+  EXPECT_FALSE(decide_after_attempt(p, false, 3, std::chrono::hours(24), 0, false, 0.5)
+                   .retry_in.has_value());
 }
 
 TEST(WebhookPolicy, SuccessClosesEverything) {
