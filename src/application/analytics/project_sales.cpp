@@ -1,5 +1,7 @@
 #include "application/analytics/project_sales.hpp"
 
+#include "application/events/tenant_events.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -19,22 +21,13 @@ int orders_counted(std::string_view type) {
 
 asio::awaitable<Outcome<void>> ProjectSales::apply(const OperationContext& ctx,
                                                    std::span<const PublishedEvent> events) {
-  // Tenants in the order they first appear; each tenant's events keep the stream's order.
-  std::vector<domain::Uuid> tenants;
-  for (const auto& e : events)
-    if (wants(e.type) && std::find(tenants.begin(), tenants.end(), e.tenant_id) == tenants.end())
-      tenants.push_back(e.tenant_id);
-  for (const auto& tenant : tenants) {
-    std::vector<const PublishedEvent*> mine;
-    std::vector<domain::Uuid> ids;
-    // A delivery may hold the same event twice (republished before its confirm): it counts
-    // once, like one delivered twice.
-    for (const auto& e : events)
-      if (e.tenant_id == tenant && wants(e.type) &&
-          std::find(ids.begin(), ids.end(), e.id) == ids.end()) {
-        mine.push_back(&e);
-        ids.push_back(e.id);
-      }
+  // Named, not a temporary in the loop header: GCC 12 mishandles temporaries in coroutines.
+  const auto groups =
+      events_by_tenant(events, [this](const PublishedEvent& e) { return wants(e.type); });
+  for (const auto& group : groups) {
+    const auto& tenant = group.tenant;
+    const auto& mine = group.events;
+    const auto& ids = group.ids;
     auto tenant_ctx = OperationContext::system(tenant, "consumer:sales-projection");
     tenant_ctx.deadline = ctx.deadline;
     tenant_ctx.trace = ctx.trace;

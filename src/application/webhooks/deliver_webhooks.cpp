@@ -4,6 +4,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "application/events/tenant_events.hpp"
 #include "application/webhooks/manage_webhooks.hpp"
 
 namespace brandos::application {
@@ -72,17 +73,8 @@ asio::awaitable<Outcome<WebhookStep>> DeliverWebhooks::operator()(
                  {"BrandOS-Event-Id", d.event_id.to_string()},
                  {"BrandOS-Signature",
                   signature(signer_, t, d.payload, *secret, previous ? &*previous : nullptr)}};
-    // The event's trace (API.md): a trace named by the event id, as on the broker.
-    const auto& b = d.event_id.bytes();
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string trace;
-    for (auto byte : b) {
-      trace += kHex[byte >> 4];
-      trace += kHex[byte & 15];
-    }
-    std::string span = trace.substr(16);
-    if (span == std::string(16, '0')) span[15] = '1';
-    r.headers.emplace_back("traceparent", "00-" + trace + "-" + span + "-01");
+    // The event's trace (API.md): the same as on the broker.
+    r.headers.emplace_back("traceparent", event_traceparent(d.event_id));
     requests.push_back(std::move(r));
     sent.push_back(i);
   }

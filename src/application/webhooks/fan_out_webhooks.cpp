@@ -1,5 +1,7 @@
 #include "application/webhooks/fan_out_webhooks.hpp"
 
+#include "application/events/tenant_events.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -19,18 +21,12 @@ bool subscribed(const WebhookEndpointRecord& e, const std::string& type) {
 
 asio::awaitable<Outcome<void>> FanOutWebhooks::apply(const OperationContext& ctx,
                                                      std::span<const PublishedEvent> events) {
-  std::vector<domain::Uuid> tenants;
-  for (const auto& e : events)
-    if (std::find(tenants.begin(), tenants.end(), e.tenant_id) == tenants.end())
-      tenants.push_back(e.tenant_id);
-  for (const auto& tenant : tenants) {
-    std::vector<const PublishedEvent*> mine;
-    std::vector<domain::Uuid> ids;
-    for (const auto& e : events)  // the same event twice in one delivery counts once
-      if (e.tenant_id == tenant && std::find(ids.begin(), ids.end(), e.id) == ids.end()) {
-        mine.push_back(&e);
-        ids.push_back(e.id);
-      }
+  // Named, not a temporary in the loop header: GCC 12 mishandles temporaries in coroutines.
+  auto groups = events_by_tenant(events, [](const PublishedEvent&) { return true; });
+  for (auto& group : groups) {
+    const auto& tenant = group.tenant;
+    auto& mine = group.events;
+    auto& ids = group.ids;
     auto tenant_ctx = OperationContext::system(tenant, "consumer:webhook-fan-out");
     tenant_ctx.deadline = ctx.deadline;
     tenant_ctx.trace = ctx.trace;

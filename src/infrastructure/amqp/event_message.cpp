@@ -8,20 +8,6 @@ namespace brandos::amqp {
 
 namespace json = boost::json;
 
-std::string event_traceparent(const application::PublishedEvent& e) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string trace, span;
-  const auto& id = e.id.bytes();
-  for (std::size_t i = 0; i < id.size(); ++i) {
-    trace += kHex[id[i] >> 4];
-    trace += kHex[id[i] & 15];
-  }
-  // The span: the last 8 bytes of the id, made non-zero as the format requires.
-  span = trace.substr(16);
-  if (span == std::string(16, '0')) span[15] = '1';
-  return "00-" + trace + "-" + span + "-01";
-}
-
 std::optional<application::PublishedEvent> event_from_message(std::string_view routing_key,
                                                               std::string_view message_id,
                                                               std::string_view body) {

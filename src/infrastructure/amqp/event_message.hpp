@@ -11,9 +11,6 @@
 
 namespace brandos::amqp {
 
-// W3C traceparent for an event that carries no trace of its own: a trace named by the event id.
-std::string event_traceparent(const application::PublishedEvent& e);
-
 // The event of a delivery, or nullopt when the message is not a well-formed BrandOS event (the
 // consumer dead-letters it).
 std::optional<application::PublishedEvent> event_from_message(std::string_view routing_key,

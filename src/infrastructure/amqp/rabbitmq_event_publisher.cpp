@@ -9,7 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <set>
 
-#include "infrastructure/amqp/event_message.hpp"
+#include "application/events/tenant_events.hpp"
 #include "infrastructure/observability/log.hpp"
 
 namespace brandos::amqp {
@@ -127,7 +127,8 @@ std::size_t RabbitMqEventPublisher::publish_and_confirm(AmqpSession& session, co
   const std::string content_type = "application/json";
   for (const auto& e : batch.events) {
     const std::string id = e.id.to_string(), tenant = e.tenant_id.to_string(),
-                      aggregate = e.aggregate_id.to_string(), traceparent = event_traceparent(e);
+                      aggregate = e.aggregate_id.to_string(),
+                      traceparent = application::event_traceparent(e.id);
     amqp_table_entry_t headers[4] = {text_entry("tenant_id", tenant),
                                      text_entry("traceparent", traceparent),
                                      text_entry("aggregate_id", aggregate),
