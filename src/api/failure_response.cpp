@@ -10,6 +10,8 @@ int status_of(FailureCode code) {
   switch (code) {
     case FailureCode::validation:
       return 422;
+    case FailureCode::payment_declined:
+      return 402;
     case FailureCode::unauthorized:
       return 401;
     case FailureCode::forbidden:
@@ -33,6 +35,8 @@ const char* title_of(FailureCode code) {
   switch (code) {
     case FailureCode::validation:
       return "Validation failed";
+    case FailureCode::payment_declined:
+      return "Payment declined";
     case FailureCode::unauthorized:
       return "Unauthorized";
     case FailureCode::forbidden:

@@ -7,6 +7,7 @@
 #include "api/operation_context.hpp"
 #include "api/problem.hpp"
 #include "api/resource_json.hpp"
+#include "api/idempotent_answers.hpp"
 #include "api/route_support.hpp"
 
 namespace brandos::api {
@@ -15,17 +16,6 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 using application::FieldIssue;
 
-namespace {
-
-HttpResponse stored_response(const application::StoredResponse& s) {
-  HttpResponse r;
-  r.status = s.status;
-  r.body = s.body;
-  r.set_header("Content-Type", s.status >= 400 ? "application/problem+json" : "application/json");
-  return r;
-}
-
-}  // namespace
 
 std::optional<application::PlaceOrderCommand> read_place_order(const json::object& body,
                                                                std::vector<FieldIssue>& issues) {
@@ -61,51 +51,6 @@ std::optional<application::PlaceOrderCommand> read_place_order(const json::objec
   return c;
 }
 
-namespace {
-
-// The answer when the key was not ours to claim; nullopt when it was.
-std::optional<HttpResponse> claim_answer(const application::Claim& claim,
-                                         const RequestContext& ctx) {
-  switch (claim.result) {
-    case application::ClaimResult::replay: {
-      HttpResponse r = stored_response(*claim.response);
-      r.set_header("Idempotent-Replayed", "true");
-      return r;
-    }
-    case application::ClaimResult::in_flight:
-      return render_failure(
-          application::failures::conflict(
-              "idempotency-key-in-use",
-              "A request with this Idempotency-Key is still being processed; retry shortly."),
-          ctx);
-    case application::ClaimResult::mismatch:
-      return render_failure(
-          application::Failure{application::FailureCode::validation,
-                               "idempotency-key-reused",
-                               "This Idempotency-Key was used with a different request.",
-                               {{"Idempotency-Key", "was used with a different request"}}},
-          ctx);
-    case application::ClaimResult::claimed:
-      break;
-  }
-  return std::nullopt;
-}
-
-// A 4xx answer is stored with the key and replayed to retries — unless the key answers
-// otherwise (done before, in flight, another request). If it cannot be stored the caller gets
-// 503, not an answer a retry could contradict. A 5xx stores nothing: a retry runs again.
-asio::awaitable<HttpResponse> record(const OrderingApi& api, const RequestContext& ctx,
-                                     const application::OperationContext& op,
-                                     const application::IdempotencyScope& scope, HttpResponse r) {
-  if (r.status >= 500) co_return r;
-  const application::StoredResponse stored{r.status, r.body};
-  auto recorded = co_await api.idempotency.record(op, scope, stored);
-  if (!recorded) co_return render_failure(recorded.error(), ctx);
-  if (auto other = claim_answer(*recorded, ctx)) co_return std::move(*other);
-  co_return r;
-}
-
-}  // namespace
 
 bool valid_idempotency_key(std::string_view key) {
   if (key.empty() || key.size() > 255) return false;
@@ -130,17 +75,17 @@ void add_order_routes(Router& router, const OrderingApi& api) {
                    api.fingerprints.of("POST", ctx.request.path, ctx.request.body)};
                auto body = body_of(ctx);
                if (auto* r = std::get_if<HttpResponse>(&body))
-                 co_return co_await record(api, ctx, op, scope, std::move(*r));
+                 co_return co_await record_answer(api.idempotency, ctx, op, scope, std::move(*r));
                std::vector<FieldIssue> issues;
                auto command = read_place_order(std::get<json::object>(body), issues);
                if (!issues.empty())
-                 co_return co_await record(api, ctx, op, scope,
+                 co_return co_await record_answer(api.idempotency, ctx, op, scope,
                                            validation_problem(ctx, std::move(issues)));
                // The key is claimed in the order's transaction and completed there with this
                // document.
                auto placed = co_await api.orders.place(op, std::move(*command), &scope);
                if (!placed)
-                 co_return co_await record(api, ctx, op, scope,
+                 co_return co_await record_answer(api.idempotency, ctx, op, scope,
                                            render_failure(placed.error(), ctx));
                if (placed->not_claimed) co_return *claim_answer(*placed->not_claimed, ctx);
                co_return stored_response({201, std::move(placed->placed->document)});
@@ -183,27 +128,6 @@ void add_order_routes(Router& router, const OrderingApi& api) {
                if (!result) co_return render_failure(result.error(), ctx);
                co_return json_response(200, order_document(*result));
              });
-
-  router.add(
-      Method::post, "/v1/orders/{id}/cancel", RouteAccess::needs(domain::Permission::orders_write),
-      [&api](RequestContext& ctx,
-             const application::Principal& p) -> asio::awaitable<HttpResponse> {
-        const auto id = id_param(ctx);
-        if (!id) co_return render_failure(application::failures::not_found(), ctx);
-        std::string reason;
-        if (!ctx.request.body.empty()) {
-          auto body = body_of(ctx);
-          if (auto* r = std::get_if<HttpResponse>(&body)) co_return std::move(*r);
-          std::vector<FieldIssue> issues;
-          JsonFields f(std::get<json::object>(body), issues);
-          reason = f.optional_string("reason").value_or("");
-          f.finish();
-          if (!issues.empty()) co_return validation_problem(ctx, std::move(issues));
-        }
-        auto result = co_await api.orders.cancel(operation_context(ctx, p), *id, std::move(reason));
-        if (!result) co_return render_failure(result.error(), ctx);
-        co_return json_response(200, order_document(*result));
-      });
 
   router.add(Method::post, "/v1/orders/{id}/fulfill",
              RouteAccess::needs(domain::Permission::orders_write),

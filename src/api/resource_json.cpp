@@ -131,4 +131,49 @@ std::string JsonDocuments::reason(const std::string& reason) const {
   return json::serialize(json::object{{"reason", reason}});
 }
 
+json::object payment_json(const application::PaymentRecord& p) {
+  json::object o;
+  o["id"] = p.id.to_string();
+  o["order_id"] = p.order_id.to_string();
+  o["status"] = p.status;
+  o["amount"] = p.amount;
+  o["currency"] = p.currency;
+  o["provider"] = p.provider;
+  o["provider_reference"] = p.provider_reference ? json::value(*p.provider_reference) : nullptr;
+  o["payment_method"] = p.payment_method;
+  o["failure_code"] = p.failure_code ? json::value(*p.failure_code) : nullptr;
+  o["created_at"] = p.created_at;
+  return o;
+}
+
+json::object refund_json(const application::RefundRecord& r) {
+  json::object o;
+  o["id"] = r.id.to_string();
+  o["order_id"] = r.order_id.to_string();
+  o["payment_id"] = r.payment_id.to_string();
+  o["amount"] = r.amount;
+  o["currency"] = r.currency;
+  o["status"] = r.status;
+  o["reason"] = r.reason;
+  o["failure_code"] = r.failure_code ? json::value(*r.failure_code) : nullptr;
+  o["created_at"] = r.created_at;
+  return o;
+}
+
+std::string JsonDocuments::payment(const application::PaymentRecord& p) const {
+  return json::serialize(payment_json(p));
+}
+
+std::string JsonDocuments::refund(const application::RefundRecord& r) const {
+  return json::serialize(refund_json(r));
+}
+
+std::string JsonDocuments::money_movement(const domain::Uuid& id, std::int64_t amount,
+                                          const std::string& currency,
+                                          const std::optional<std::string>& code) const {
+  json::object o{{"id", id.to_string()}, {"amount", amount}, {"currency", currency}};
+  if (code) o["code"] = *code;
+  return json::serialize(o);
+}
+
 }  // namespace brandos::api

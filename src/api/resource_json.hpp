@@ -18,6 +18,8 @@ boost::json::object user_json(const application::UserRecord& u);
 boost::json::object tenant_json(const application::TenantRecord& t);
 boost::json::object audit_json(const application::AuditRecord& a);
 boost::json::object order_event_json(const application::OrderEventRecord& e);
+boost::json::object payment_json(const application::PaymentRecord& p);
+boost::json::object refund_json(const application::RefundRecord& r);
 
 class JsonDocuments final : public application::ResourceDocuments {
  public:
@@ -28,6 +30,11 @@ class JsonDocuments final : public application::ResourceDocuments {
   std::string reference(const domain::Uuid& id) const override;
   std::string order_placed(const application::OrderRecord& order) const override;
   std::string reason(const std::string& reason) const override;
+  std::string payment(const application::PaymentRecord& payment) const override;
+  std::string refund(const application::RefundRecord& refund) const override;
+  std::string money_movement(const domain::Uuid& id, std::int64_t amount,
+                             const std::string& currency,
+                             const std::optional<std::string>& code) const override;
 };
 
 }  // namespace brandos::api

@@ -61,6 +61,17 @@ struct Config {
   int webhook_breaker_after = 5;
   int webhook_breaker_cooldown_ms = 60000;
   int webhook_disable_after = 50;
+  // Payments (ADR 0018, docs/payment-gateway.md). Empty URL: the built-in `test` provider.
+  std::string payment_gateway_url;
+  std::string payment_gateway_key;
+  int payment_gateway_timeout_ms = 5000;     // one attempt's deadline
+  int payment_gateway_attempts = 3;          // attempts per call (retries with full jitter)
+  int payment_attempt_lease_ms = 30000;      // a driver's lease on a payment, refund or saga
+  int payment_settlement_interval_ms = 5000;  // how often the settlement job looks
+  // The circuit breakers of outbound dependencies (the payment gateway, PostgreSQL).
+  int breaker_failures = 5;
+  int breaker_window_ms = 10000;
+  int breaker_open_ms = 5000;
   // How long a node may serve a caller's role and names without re-reading them; changes evict
   // them at once (docs/runbook.md). 0 re-reads on every request.
   int principal_cache_ttl_ms = 60000;

@@ -193,6 +193,30 @@ int main(int argc, char** argv) {
   add("webhook_disable_after", config.webhook_disable_after,
       "Failed attempts in a row after which an endpoint is disabled")
       ->check(CLI::Range(1, 100000));
+  add("payment_gateway_url", config.payment_gateway_url,
+      "Base URL of the card gateway (docs/payment-gateway.md); unset = the built-in test provider");
+  add("payment_gateway_key", config.payment_gateway_key, "Bearer key for the card gateway");
+  add("payment_gateway_timeout_ms", config.payment_gateway_timeout_ms,
+      "Deadline of one attempt at the card gateway")
+      ->check(CLI::Range(50, 120000));
+  add("payment_gateway_attempts", config.payment_gateway_attempts,
+      "Attempts per gateway call; retries keep the key, with full-jitter backoff")
+      ->check(CLI::Range(1, 10));
+  add("payment_attempt_lease_ms", config.payment_attempt_lease_ms,
+      "Lease of whoever drives a payment, refund or cancellation; after it lapses, the "
+      "settlement job or a retry takes over (must exceed the gateway calls' time)")
+      ->check(CLI::Range(500, 3600000));
+  add("payment_settlement_interval_ms", config.payment_settlement_interval_ms,
+      "How often the settlement job looks for unfinished payments, refunds and cancellations")
+      ->check(CLI::Range(100, 3600000));
+  add("breaker_failures", config.breaker_failures,
+      "Failures within the window that open a dependency's circuit breaker")
+      ->check(CLI::Range(1, 1000));
+  add("breaker_window_ms", config.breaker_window_ms, "The circuit breakers' failure window")
+      ->check(CLI::Range(10, 3600000));
+  add("breaker_open_ms", config.breaker_open_ms,
+      "How long an open circuit breaker refuses calls before a probe")
+      ->check(CLI::Range(10, 3600000));
   add("principal_cache_ttl_ms", config.principal_cache_ttl_ms,
       "How long a cached caller (role, names) may be served; changes evict at once (0 = no cache)")
       ->check(CLI::Range(0, 3600000));

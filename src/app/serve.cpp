@@ -11,6 +11,7 @@
 #include "app/modules/http_module.hpp"
 #include "app/modules/identity_module.hpp"
 #include "app/modules/jobs_module.hpp"
+#include "app/modules/payments_module.hpp"
 #include "app/modules/webhooks_module.hpp"
 #include "app/request_observer.hpp"
 #include "app/runtime.hpp"
@@ -63,18 +64,20 @@ int serve(const Config& config) {
   OrderingModule ordering(config, runtime, database, documents, ids);
   CustomersModule customers(config, runtime, database, documents, ids);
   JobsModule jobs(config, runtime, database, documents, ids);
+  PaymentsModule payments(config, runtime, database, config.api ? &ordering : nullptr, jobs,
+                          documents, ids);
   EventsModule events(config, runtime, database, jobs);
   WebhooksModule webhooks(config, runtime, database, events, jobs, ids);
   HttpModule http(config, runtime, database, identity,
-                  {&customers, &ordering, &identity, &catalog, &events, &webhooks}, observer,
+                  {&customers, &ordering, &payments, &identity, &catalog, &events, &webhooks}, observer,
                   open_connections, ids);
   AdminModule admin(config, runtime, database, config.api ? &http : nullptr, registry,
                     open_connections, ids);
   // Started in this order, stopped in reverse. A worker (`brandos worker`) serves no public API:
   // only the database, the events and the jobs, and the admin listener.
-  std::vector<Module*> modules{&database, &identity, &catalog, &ordering, &customers,
+  std::vector<Module*> modules{&database, &identity, &catalog, &ordering, &customers, &payments,
                                &webhooks, &events,   &jobs,    &http,     &admin};
-  if (!config.api) modules = {&database, &webhooks, &events, &jobs, &admin};
+  if (!config.api) modules = {&database, &payments, &webhooks, &events, &jobs, &admin};
 
   std::size_t started_modules = 0;
   try {

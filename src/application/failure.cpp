@@ -37,5 +37,10 @@ Failure unavailable() {
   f.retry_after_seconds = 2;
   return f;
 }
+Failure unavailable(std::string detail, int retry_after_seconds) {
+  Failure f{FailureCode::unavailable, "service-unavailable", std::move(detail), {}};
+  f.retry_after_seconds = retry_after_seconds;
+  return f;
+}
 
 }  // namespace brandos::application::failures

@@ -9,6 +9,7 @@ namespace brandos::application {
 
 enum class FailureCode {
   validation,           // 422
+  payment_declined,     // 402: the payment provider refused the payment
   unauthorized,         // 401
   forbidden,            // 403
   not_found,            // 404
@@ -50,6 +51,8 @@ Failure conflict(std::string slug, std::string detail);
 Failure precondition_failed();
 Failure rate_limited(int retry_after_seconds);
 Failure unavailable();
+// 503 with the Retry-After a circuit breaker or a dependency asked for.
+Failure unavailable(std::string detail, int retry_after_seconds);
 }  // namespace failures
 
 }  // namespace brandos::application

@@ -45,7 +45,9 @@ void ServerProcess::launch(const std::vector<std::string>& args,
   // BRANDOS_TEST_BINARY runs the tests against another build, e.g. an older commit's, to see a
   // test fail before its fix.
   const char* other = std::getenv("BRANDOS_TEST_BINARY");
-  std::vector<std::string> argv_s = {other != nullptr && *other != '\0' ? other : BRANDOS_BINARY};
+  std::vector<std::string> argv_s = {!binary_.empty()                      ? binary_
+                                     : other != nullptr && *other != '\0' ? other
+                                                                          : BRANDOS_BINARY};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
@@ -172,7 +174,8 @@ TestServer::TestServer(std::vector<std::string> extra, std::map<std::string, std
 }
 
 void launch_api_server(ServerProcess& server, const TestDatabase& db,
-                       const std::vector<std::string>& extra) {
+                       const std::vector<std::string>& extra,
+                       const std::map<std::string, std::string>& env) {
   std::vector<std::string> args = {"serve",
                                    "--listen",
                                    "127.0.0.1:0",
@@ -204,7 +207,7 @@ void launch_api_server(ServerProcess& server, const TestDatabase& db,
     }
     args.push_back(extra[i]);
   }
-  server.launch(args);
+  server.launch(args, env);
   if (!server.wait_listening()) throw std::runtime_error("brandos did not start:\n" + server.log());
 }
 

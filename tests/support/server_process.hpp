@@ -20,6 +20,8 @@ class ServerProcess {
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
+  // Runs `path` instead of brandos (brandos_testing, whose failpoints are armed).
+  void use_binary(std::string path) { binary_ = std::move(path); }
   // Starts `brandos <args...>` with extra environment variables.
   void launch(const std::vector<std::string>& args,
               const std::map<std::string, std::string>& env = {});
@@ -42,6 +44,7 @@ class ServerProcess {
 
  private:
   void start_validating_proxy(const std::string& prism);
+  std::string binary_;
   pid_t pid_ = -1;
   pid_t proxy_pid_ = -1;
   unsigned short proxy_port_ = 0;
@@ -62,7 +65,8 @@ struct TestServer {
 // and log in many times, plus `extra` flags; waits until it listens (throws if it does not).
 struct TestDatabase;
 void launch_api_server(ServerProcess& server, const TestDatabase& db,
-                       const std::vector<std::string>& extra = {});
+                       const std::vector<std::string>& extra = {},
+                       const std::map<std::string, std::string>& env = {});
 
 // A suite sharing one API server and its database (started once per suite, stopped after it).
 class ApiServerSuite : public ::testing::Test {

@@ -111,8 +111,9 @@ void ensure_template(embedded_pg::Cluster& c) {
   pg::migrate(c.conninfo("brandos_owner", kTemplate), pg::embedded_migrations());
 }
 
-TestDatabase create_test_database() {
-  auto& c = *shared().cluster;
+TestDatabase create_test_database() { return create_test_database_in(*shared().cluster); }
+
+TestDatabase create_test_database_in(embedded_pg::Cluster& c) {
   const std::string name = unique_name("t");
   // FILE_COPY: for a database this small, copying the files beats WAL-logging every block.
   // Cloning fails while anyone is connected to the template (another process briefly checking

@@ -25,6 +25,9 @@ struct TestDatabase {
 
 // A fresh migrated database.
 TestDatabase create_test_database();
+// A fresh migrated database in `cluster`, whose template ensure_template() made (for tests that
+// stop and start their own cluster).
+TestDatabase create_test_database_in(embedded_pg::Cluster& cluster);
 // A fresh empty database (for migration tests).
 TestDatabase create_empty_test_database();
 

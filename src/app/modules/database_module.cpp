@@ -1,5 +1,7 @@
 #include "app/modules/database_module.hpp"
 
+#include "infrastructure/observability/breaker_metrics.hpp"
+
 #include <unordered_map>
 
 #include "infrastructure/observability/log.hpp"
@@ -137,6 +139,11 @@ void DatabaseModule::start() {
                                             {}, observability::latency_buckets());
   auto& query_errors =
       registry_.counter("db_query_errors_total", "PostgreSQL round trips that failed.", {});
+  breaker_ = std::make_unique<application::CircuitBreaker>(
+      "postgres", application::BreakerSettings{config_.breaker_failures,
+                                               std::chrono::milliseconds(config_.breaker_window_ms),
+                                               std::chrono::milliseconds(config_.breaker_open_ms), 1});
+  observability::register_breaker_metrics(registry_, *breaker_);
   if (config_.principal_cache_ttl_ms > 0)
     principals_ = std::make_unique<local::PrincipalCache>(
         std::chrono::milliseconds(config_.principal_cache_ttl_ms));
@@ -170,6 +177,7 @@ void DatabaseModule::start() {
     po.shared_connections = config_.db_shared_connections;
     po.acquire_timeout = config_.db_acquire_timeout;
     po.query_timeout = config_.db_statement_timeout;
+    po.breaker = breaker_.get();
     return po;
   };
   for (int i = 0; i < runtime_.threads(); ++i) {

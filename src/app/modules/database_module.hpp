@@ -92,6 +92,7 @@ class DatabaseModule final : public Module {
   observability::Registry& registry_;
   application::IdGenerator& ids_;
   DatabaseTarget target_;
+  std::unique_ptr<application::CircuitBreaker> breaker_;  // every pool's connects go through it
   std::unique_ptr<embedded_pg::ClusterSupervisor> supervisor_;  // self-managed mode only
   std::unique_ptr<local::PrincipalCache> principals_;           // null: no cache
   std::vector<PerThread> threads_;

@@ -1,5 +1,6 @@
 #include "application/customers/manage_customers.hpp"
 
+#include "application/authorization.hpp"
 #include <stdexcept>
 
 #include "domain/identity/credentials.hpp"
@@ -34,11 +35,6 @@ domain::Address decode_address(const std::string& s) {
   domain::Address a{parts[0], std::nullopt, parts[2], parts[3], parts[4]};
   if (!parts[1].empty()) a.line2 = parts[1];
   return a;
-}
-
-std::optional<Failure> lacks(const OperationContext& ctx, Permission p) {
-  if (domain::has_permission(ctx.actor().role, p)) return std::nullopt;
-  return failures::forbidden();
 }
 
 }  // namespace

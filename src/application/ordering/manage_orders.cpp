@@ -1,5 +1,6 @@
 #include "application/ordering/manage_orders.hpp"
 
+#include "application/authorization.hpp"
 #include <algorithm>
 #include <map>
 
@@ -32,11 +33,6 @@ const char* event_type(domain::OrderAction a) {
       return "order.refunded";
   }
   return "order.updated";
-}
-
-std::optional<Failure> lacks(const OperationContext& ctx, Permission p) {
-  if (domain::has_permission(ctx.actor().role, p)) return std::nullopt;
-  return failures::forbidden();
 }
 
 }  // namespace
@@ -272,11 +268,24 @@ asio::awaitable<Outcome<std::optional<OrderRecord>>> ManageOrders::apply(
   const auto from = domain::parse_order_status(o.status);
   if (only_from && from != only_from) co_return std::optional<OrderRecord>{};
   const auto to = from ? domain::next_status(*from, action) : std::nullopt;
-  if (!to)
+  // A paid order is cancelled with a refund, by the cancellation saga (CancelOrder), never here.
+  if (!to || (action == domain::OrderAction::cancel && from == domain::OrderStatus::paid))
     co_return std::unexpected(failures::conflict(
         "invalid-state-transition",
         "An order that is " + o.status + " cannot be " +
             (action == domain::OrderAction::cancel ? "cancelled." : "fulfilled.")));
+  // Money in motion holds the order: a payment being settled (cancelling now could leave a charge
+  // on a cancelled order), or a cancellation running (fulfilling would ship a refunded order).
+  auto situation = co_await uow->payments().refund_situation(id, std::nullopt);
+  if (!situation) co_return std::unexpected(situation.error());
+  if (situation->payment_pending) {
+    if (only_from) co_return std::optional<OrderRecord>{};  // the expiry leaves it to settle
+    co_return std::unexpected(failures::conflict(
+        "payment-in-progress", "A payment of this order is being processed; retry once settled."));
+  }
+  if (situation->running_cancellation)
+    co_return std::unexpected(failures::conflict(
+        "cancellation-in-progress", "The order is being cancelled; it cannot be fulfilled."));
   auto now = co_await uow->now();
   if (!now) co_return std::unexpected(now.error());
   o.status = domain::to_string(*to);

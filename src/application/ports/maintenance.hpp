@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -19,6 +20,13 @@ struct TenantOrder {
   domain::Uuid order_id;
 };
 
+// Work the payment settlement job must finish: kind is "payment", "refund" or "cancellation".
+struct UnsettledWork {
+  domain::Uuid tenant_id;
+  std::string kind;
+  domain::Uuid id;
+};
+
 class CrossTenantMaintenance {
  public:
   virtual ~CrossTenantMaintenance() = default;
@@ -27,6 +35,10 @@ class CrossTenantMaintenance {
       const OperationContext& ctx, std::chrono::seconds older_than, int limit) = 0;
   // Deletes up to `batch` idempotency keys older than `older_than` (kept 24 hours at least), in
   // one short transaction; how many went. Fewer than `batch` means none are left.
+  // Payments and refunds left pending and cancellations left running whose driver's lease lapsed,
+  // the longest-lapsed first (at most 1,000).
+  [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::vector<UnsettledWork>>>
+  unsettled_payments(const OperationContext& ctx, int limit) = 0;
   [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::int64_t>> reap_idempotency_keys(
       const OperationContext& ctx, std::chrono::seconds older_than, int batch) = 0;
 };

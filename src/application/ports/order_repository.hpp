@@ -91,6 +91,8 @@ class OrderRepository {
       const OrderFilter& filter) = 0;
   // Queued: status and version as given; updated_at = now.
   virtual void save_status(const OrderRecord& order) = 0;
+  // Queued: status, version, paid and refunded amounts as given; updated_at = now.
+  virtual void save_amounts(const OrderRecord& order) = 0;
   // Queued: entries of orders' histories, in one statement however many.
   virtual void add_history(const std::vector<OrderHistoryEntry>& entries) = 0;
   // nullopt when there is no such order.

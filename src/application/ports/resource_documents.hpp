@@ -6,6 +6,7 @@
 #include <string>
 
 #include "application/ports/order_repository.hpp"
+#include "application/ports/payment_repository.hpp"
 #include "application/ports/product_repository.hpp"
 
 namespace brandos::application {
@@ -23,6 +24,12 @@ class ResourceDocuments {
   // History data: {"total", "currency"} of a placed order; {"reason"} (or {}) of a transition.
   virtual std::string order_placed(const OrderRecord& order) const = 0;
   virtual std::string reason(const std::string& reason) const = 0;
+  virtual std::string payment(const PaymentRecord& payment) const = 0;
+  virtual std::string refund(const RefundRecord& refund) const = 0;
+  // History data of money moving: {"id", "amount", "currency"} and "code" when one is given.
+  virtual std::string money_movement(const domain::Uuid& id, std::int64_t amount,
+                                     const std::string& currency,
+                                     const std::optional<std::string>& code) const = 0;
 };
 
 }  // namespace brandos::application

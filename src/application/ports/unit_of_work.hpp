@@ -26,6 +26,7 @@
 #include "application/ports/inbox.hpp"
 #include "application/ports/order_repository.hpp"
 #include "application/ports/outbox.hpp"
+#include "application/ports/payment_repository.hpp"
 #include "application/ports/product_repository.hpp"
 #include "application/ports/sales_read_model.hpp"
 #include "application/ports/token_service.hpp"
@@ -65,6 +66,7 @@ class UnitOfWork {
   virtual UserRepository& users() = 0;
   virtual ProductRepository& products() = 0;
   virtual OrderRepository& orders() = 0;
+  virtual PaymentRepository& payments() = 0;
   virtual CustomerRepository& customers() = 0;
   virtual AuditLog& audit() = 0;
   virtual Outbox& outbox() = 0;

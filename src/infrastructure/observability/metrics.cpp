@@ -115,6 +115,12 @@ void Registry::gauge(const std::string& name, const std::string& help, const Lab
   family(name, help, Type::gauge).gauges[render_labels(labels)] = std::move(read);
 }
 
+void Registry::counter(const std::string& name, const std::string& help, const Labels& labels,
+                       std::function<double()> read) {
+  std::lock_guard lock(mutex_);
+  family(name, help, Type::counter).gauges[render_labels(labels)] = std::move(read);
+}
+
 std::string Registry::expose() const {
   std::lock_guard lock(mutex_);
   std::string out;
@@ -126,6 +132,8 @@ std::string Registry::expose() const {
         out += "# TYPE " + name + " counter\n";
         for (const auto& [labels, c] : f.counters)
           out += name + labels + " " + std::to_string(c->value()) + "\n";
+        for (const auto& [labels, read] : f.gauges)  // counters read from elsewhere
+          out += name + labels + " " + number(read()) + "\n";
         break;
       case Type::gauge:
         out += "# TYPE " + name + " gauge\n";

@@ -58,6 +58,10 @@ class Registry {
   void gauge(const std::string& name, const std::string& help, const Labels& labels,
              std::function<double()> read);
 
+  // A counter kept elsewhere (monotonic), read at every scrape like a gauge.
+  void counter(const std::string& name, const std::string& help, const Labels& labels,
+               std::function<double()> read);
+
   std::string expose() const;
 
  private:

@@ -15,6 +15,8 @@ namespace {
 constexpr Query kUnpaidOrders{"orders.unpaid_due", R"sql(
 SELECT tenant_id, order_id
 FROM brandos.unpaid_orders_due(make_interval(secs => $1), $2))sql"};
+constexpr Query kUnsettledPayments{"payments.unsettled_due", R"sql(
+SELECT tenant_id, kind, id FROM brandos.unsettled_payments_due($1))sql"};
 constexpr Query kReapKeys{"idempotency.reap", R"sql(
 SELECT brandos.reap_idempotency_keys(make_interval(secs => $1), $2) AS reaped)sql"};
 
@@ -43,6 +45,15 @@ CrossTenantMaintenance::unpaid_orders(const application::OperationContext& ctx,
   if (!r) co_return std::unexpected(failure_or_throw(r.error()));
   co_return map_rows(*r, [](const Row& row) {
     return application::TenantOrder{row.uuid("tenant_id"), row.uuid("order_id")};
+  });
+}
+
+asio::awaitable<Outcome<std::vector<application::UnsettledWork>>>
+CrossTenantMaintenance::unsettled_payments(const application::OperationContext& ctx, int limit) {
+  auto r = co_await run(ctx, Statement(kUnsettledPayments, static_cast<std::int32_t>(limit)));
+  if (!r) co_return std::unexpected(failure_or_throw(r.error()));
+  co_return map_rows(*r, [](const Row& row) {
+    return application::UnsettledWork{row.uuid("tenant_id"), row.text("kind"), row.uuid("id")};
   });
 }
 

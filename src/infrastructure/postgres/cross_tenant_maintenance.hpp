@@ -1,5 +1,5 @@
 #pragma once
-// CrossTenantMaintenance on PostgreSQL: the SECURITY DEFINER lookups of migrations 0007 and 0010.
+// CrossTenantMaintenance on PostgreSQL: the SECURITY DEFINER lookups of migrations 0007, 0010 and 0017.
 #include "application/ports/maintenance.hpp"
 #include "infrastructure/postgres/pool.hpp"
 
@@ -11,6 +11,8 @@ class CrossTenantMaintenance final : public application::CrossTenantMaintenance 
   boost::asio::awaitable<application::Outcome<std::vector<application::TenantOrder>>> unpaid_orders(
       const application::OperationContext& ctx, std::chrono::seconds older_than,
       int limit) override;
+  boost::asio::awaitable<application::Outcome<std::vector<application::UnsettledWork>>>
+  unsettled_payments(const application::OperationContext& ctx, int limit) override;
   boost::asio::awaitable<application::Outcome<std::int64_t>> reap_idempotency_keys(
       const application::OperationContext& ctx, std::chrono::seconds older_than,
       int batch) override;

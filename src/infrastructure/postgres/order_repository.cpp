@@ -131,6 +131,11 @@ void OrderRepository::save_status(const OrderRecord& o) {
   s_.queue(Statement(kSaveStatus, tenant_, o.id, o.status, static_cast<std::int32_t>(o.version)));
 }
 
+void OrderRepository::save_amounts(const OrderRecord& o) {
+  s_.queue(Statement(kSaveAmounts, tenant_, o.id, o.status, static_cast<std::int32_t>(o.version),
+                     o.paid_amount, o.refunded_amount));
+}
+
 void OrderRepository::add_history(const std::vector<application::OrderHistoryEntry>& entries) {
   std::vector<domain::Uuid> ids, orders;
   std::vector<std::string> types, actors, data;

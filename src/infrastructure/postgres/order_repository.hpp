@@ -21,6 +21,7 @@ class OrderRepository final : public application::OrderRepository {
   boost::asio::awaitable<application::Outcome<std::vector<application::OrderRecord>>> list(
       const application::OrderFilter& filter) override;
   void save_status(const application::OrderRecord& order) override;
+  void save_amounts(const application::OrderRecord& order) override;
   void add_history(const std::vector<application::OrderHistoryEntry>& entries) override;
   boost::asio::awaitable<
       application::Outcome<std::optional<std::vector<application::OrderEventRecord>>>>

@@ -80,6 +80,11 @@ inline constexpr Query kSaveStatus{"orders.save_status", R"sql(
 UPDATE brandos.orders SET status = $3, version = $4, updated_at = now()
 WHERE tenant_id = $1 AND id = $2)sql"};
 
+inline constexpr Query kSaveAmounts{"orders.save_amounts", R"sql(
+UPDATE brandos.orders
+SET status = $3, version = $4, paid_amount = $5, refunded_amount = $6, updated_at = now()
+WHERE tenant_id = $1 AND id = $2)sql"};
+
 inline constexpr Query kOrderExists{"orders.exists", R"sql(
 SELECT 1 FROM brandos.orders WHERE tenant_id = $1 AND id = $2)sql"};
 

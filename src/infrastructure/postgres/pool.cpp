@@ -75,9 +75,23 @@ void Pool::set_open(int delta) {
   stats_.open.store(open_, std::memory_order_relaxed);
 }
 
+asio::awaitable<Expected<std::unique_ptr<Connection>>> Pool::connect() {
+  if (options_.breaker == nullptr) co_return co_await Connection::connect(executor_, options_.connection);
+  const auto permit = options_.breaker->admit();
+  if (!permit.allowed)
+    co_return std::unexpected(
+        Error{ErrorKind::connection_failed, "", "the database's circuit breaker is open"});
+  auto c = co_await Connection::connect(executor_, options_.connection);
+  if (c)
+    options_.breaker->succeeded(permit);
+  else
+    options_.breaker->failed(permit);
+  co_return c;
+}
+
 asio::awaitable<Expected<PooledConnection>> Pool::open_new() {
   set_open(+1);
-  auto c = co_await Connection::connect(executor_, options_.connection);
+  auto c = co_await connect();
   if (!c) {
     set_open(-1);
     // Let the next waiter try its own connect rather than wait out its deadline for nothing.
@@ -180,7 +194,7 @@ asio::awaitable<Expected<std::shared_ptr<Connection>>> Pool::shared_connection()
   }
   ++shared_connecting_;
   set_open(+1);
-  auto c = co_await Connection::connect(executor_, options_.connection);
+  auto c = co_await connect();
   --shared_connecting_;
   if (!c) {
     set_open(-1);

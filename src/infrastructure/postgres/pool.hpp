@@ -15,6 +15,7 @@
 #include <memory>
 #include <vector>
 
+#include "application/resilience/circuit_breaker.hpp"
 #include "infrastructure/postgres/connection.hpp"
 
 namespace brandos::pg {
@@ -27,6 +28,10 @@ struct PoolOptions {
   // Connections that execute() multiplexes single auto-commit statements over, in addition to
   // max_size exclusive ones. 0 sends execute() through an exclusive connection instead.
   int shared_connections = 1;
+  // The database's circuit breaker (shared by every pool of the database; may be null): opening
+  // a connection goes through it, so while PostgreSQL is unreachable requests fail at once with
+  // 503 instead of each waiting for its own connect attempt to fail (ADR 0019).
+  application::CircuitBreaker* breaker = nullptr;
 };
 
 struct PoolStats {
@@ -95,6 +100,8 @@ class Pool {
   void release(std::unique_ptr<Connection> c);
   boost::asio::awaitable<void> roll_back_and_release(std::unique_ptr<Connection> c);
   boost::asio::awaitable<Expected<PooledConnection>> open_new();
+  // Connection::connect through the breaker.
+  boost::asio::awaitable<Expected<std::unique_ptr<Connection>>> connect();
   void set_open(int delta);
   // A slot or an idle connection became available: the first waiter looks again.
   void wake_next_waiter();

@@ -8,6 +8,7 @@
 #include "infrastructure/postgres/idempotency_sql.hpp"
 #include "infrastructure/postgres/order_repository.hpp"
 #include "infrastructure/postgres/outbox_sql.hpp"
+#include "infrastructure/postgres/payment_repository.hpp"
 #include "infrastructure/postgres/product_repository.hpp"
 #include "infrastructure/postgres/query.hpp"
 #include "infrastructure/postgres/row.hpp"
@@ -235,6 +236,7 @@ class UnitOfWork final : public application::UnitOfWork {
         users_(session_),
         products_(session_, tenant_),
         orders_(session_, tenant_),
+        payments_(session_, tenant_),
         customers_(session_, tenant_),
         audit_(session_, ids),
         outbox_(session_),
@@ -246,6 +248,7 @@ class UnitOfWork final : public application::UnitOfWork {
   application::UserRepository& users() override { return users_; }
   application::ProductRepository& products() override { return products_; }
   application::OrderRepository& orders() override { return orders_; }
+  application::PaymentRepository& payments() override { return payments_; }
   application::CustomerRepository& customers() override { return customers_; }
   application::AuditLog& audit() override { return audit_; }
   application::Outbox& outbox() override { return outbox_; }
@@ -272,6 +275,7 @@ class UnitOfWork final : public application::UnitOfWork {
   UserRepository users_;
   ProductRepository products_;
   OrderRepository orders_;
+  PaymentRepository payments_;
   CustomerRepository customers_;
   AuditLog audit_;
   Outbox outbox_;

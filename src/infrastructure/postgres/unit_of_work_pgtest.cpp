@@ -41,6 +41,12 @@ class PlainDocuments final : public application::ResourceDocuments {
   std::string reference(const domain::Uuid&) const override { return "{}"; }
   std::string order_placed(const application::OrderRecord&) const override { return "{}"; }
   std::string reason(const std::string&) const override { return "{}"; }
+  std::string payment(const application::PaymentRecord&) const override { return "{}"; }
+  std::string refund(const application::RefundRecord&) const override { return "{}"; }
+  std::string money_movement(const domain::Uuid&, std::int64_t, const std::string&,
+                             const std::optional<std::string>&) const override {
+    return "{}";
+  }
 };
 
 class UnitOfWorkTest : public ::testing::Test {
