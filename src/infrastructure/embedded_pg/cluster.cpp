@@ -81,6 +81,7 @@ Cluster::~Cluster() {
 // while the previous process is still shutting its database down) waits for the first to let
 // go, instead of adopting a server that is about to stop.
 void Cluster::lock_data_dir() {
+  if (lock_fd_ >= 0) return;  // held since an earlier start() of this object
   const fs::path lock = cluster_dir_ / "brandos.lock";
   lock_fd_ = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (lock_fd_ < 0)
