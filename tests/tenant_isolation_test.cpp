@@ -17,7 +17,8 @@ namespace {
 namespace json = boost::json;
 
 // Fills every tenant table for one brand: users and audit rows (sign-up, login), refresh tokens,
-// products and outbox events, customers and their keys, orders with items, history and keys.
+// products and outbox events, customers and their keys, orders with items, history and keys,
+// a payment, a refund and a cancellation.
 Brand brand_with_everything(ApiClient& api) {
   const Brand b = sign_up_brand(api);
   // A webhook endpoint (a public address: the node refuses private targets), which the order's
@@ -46,6 +47,13 @@ Brand brand_with_everything(ApiClient& api) {
                                                       {"quantity", 1}}}}},
       b.owner_token, {{"Idempotency-Key", unique_name("k")}});
   EXPECT_EQ(order.status, 201) << order.raw.body;
+  // Paid, then cancelled: a payment, a refund and a cancellation.
+  const std::string path = "/v1/orders/" + str(order.body, "id");
+  auto paid = api.post(path + "/payments", json::object{{"payment_method", "pm_card_visa"}},
+                       b.owner_token, {{"Idempotency-Key", unique_name("p")}});
+  EXPECT_EQ(paid.status, 201) << paid.raw.body;
+  auto cancelled = api.post(path + "/cancel", json::object{}, b.owner_token);
+  EXPECT_EQ(cancelled.status, 200) << cancelled.raw.body;
   return b;
 }
 
@@ -90,7 +98,7 @@ TEST(TenantIsolation, EveryTenantTableShowsTheServiceRoleOneTenantsRowsOnly) {
     // With no tenant: nothing.
     EXPECT_EQ(run_sql(db.app_conninfo, "SELECT count(*) FROM brandos." + table), "0") << table;
   }
-  EXPECT_EQ(checked, 17);
+  EXPECT_EQ(checked, 20);
 }
 
 }  // namespace

@@ -155,9 +155,10 @@ TEST_F(RowLevelSecurityTest, EveryTenantTableIsProtected) {
     SELECT string_agg(c.relname, ',' ORDER BY c.relname)
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = 'brandos' AND c.relkind IN ('r', 'p') AND c.relname <> 'schema_migrations')sql"),
-            "audit_events,customer_keys,customers,idempotency_keys,inbox,job_leases,order_events,"
-            "order_items,orders,outbox_events,products,refresh_tokens,sales_as_of,sales_by_hour,"
-            "tenants,users,webhook_deliveries,webhook_endpoints");
+            "audit_events,customer_keys,customers,idempotency_keys,inbox,job_leases,"
+            "order_cancellations,order_events,order_items,orders,outbox_events,payments,products,"
+            "refresh_tokens,refunds,sales_as_of,sales_by_hour,tenants,users,webhook_deliveries,"
+            "webhook_endpoints");
   // Forced row-level security, and exactly one policy: permissive, for everyone, for every
   // command, and nothing but the tenant check both ways.
   EXPECT_EQ(sql(R"sql(
@@ -176,12 +177,12 @@ TEST_F(RowLevelSecurityTest, EveryTenantTableIsProtected) {
       AND with_check = qual))sql"),
             "");
   // job_leases holds no tenant's data: forced row-level security and no policy at all.
-  EXPECT_EQ(sql("SELECT count(*) FROM pg_policies WHERE schemaname = 'brandos'"), "17");
+  EXPECT_EQ(sql("SELECT count(*) FROM pg_policies WHERE schemaname = 'brandos'"), "20");
   EXPECT_EQ(sql("SELECT count(*) FROM pg_policies WHERE tablename = 'job_leases'"), "0");
   // The ways around the policies, each reviewed (ADR 0006): two pre-tenant lookups that return a
   // tenant id, two maintenance functions bounded by migration 0010, and the job leases and the
-  // outbox relay's functions of migration 0013 and the webhook delivery job's of 0014 (ADR 0015:
-  // bounded, and every write fenced).
+  // outbox relay's functions of migration 0013, the webhook delivery job's of 0014 (ADR 0015:
+  // bounded, and every write fenced) and the payment settlement job's lookup of 0017 (ids only).
   EXPECT_EQ(sql(R"sql(
     SELECT string_agg(p.proname, ',' ORDER BY p.proname)
     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
@@ -189,7 +190,7 @@ TEST_F(RowLevelSecurityTest, EveryTenantTableIsProtected) {
             "claim_webhook_deliveries,hold_job_lease,mark_events_published,"
             "prune_published_events,reap_idempotency_keys,reap_inbox,record_webhook_attempt,"
             "release_job_lease,take_job_lease,tenant_id_for_refresh_token,tenant_id_for_slug,"
-            "unpaid_orders_due,unpublished_events");
+            "unpaid_orders_due,unpublished_events,unsettled_payments_due");
   // No view: one owned by the owner would read the tables with the owner's BYPASSRLS.
   EXPECT_EQ(sql(R"sql(
     SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
