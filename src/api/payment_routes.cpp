@@ -53,6 +53,26 @@ HttpResponse list_of(const std::vector<T>& items, ToJson to_json) {
 
 }  // namespace
 
+application::PayCommand read_pay_command(const json::object& body,
+                                         std::vector<FieldIssue>& issues) {
+  JsonFields f(body, issues);
+  application::PayCommand c;
+  c.payment_method = f.required_string("payment_method").value_or("");
+  c.amount = f.optional_integer("amount");
+  f.finish();
+  return c;
+}
+
+application::RefundCommand read_refund_command(const json::object& body,
+                                               std::vector<FieldIssue>& issues) {
+  JsonFields f(body, issues);
+  application::RefundCommand c;
+  c.amount = f.required_integer("amount").value_or(0);
+  c.reason = f.optional_string("reason").value_or("");
+  f.finish();
+  return c;
+}
+
 void add_payment_routes(Router& router, const PaymentsApi& api) {
   router.add(
       Method::post, "/v1/orders/{id}/payments",
@@ -71,12 +91,8 @@ void add_payment_routes(Router& router, const PaymentsApi& api) {
         if (auto* r = std::get_if<HttpResponse>(&body))
           co_return co_await record_answer(api.idempotency, ctx, op, key, std::move(*r));
         std::vector<FieldIssue> issues;
-        JsonFields f(std::get<json::object>(body), issues);
-        application::PayCommand c;
+        application::PayCommand c = read_pay_command(std::get<json::object>(body), issues);
         c.order_id = *id;
-        c.payment_method = f.required_string("payment_method").value_or("");
-        c.amount = f.optional_integer("amount");
-        f.finish();
         if (!issues.empty())
           co_return co_await record_answer(api.idempotency, ctx, op, key,
                                            validation_problem(ctx, std::move(issues)));
@@ -115,12 +131,8 @@ void add_payment_routes(Router& router, const PaymentsApi& api) {
         if (auto* r = std::get_if<HttpResponse>(&body))
           co_return co_await record_answer(api.idempotency, ctx, op, key, std::move(*r));
         std::vector<FieldIssue> issues;
-        JsonFields f(std::get<json::object>(body), issues);
-        application::RefundCommand c;
+        application::RefundCommand c = read_refund_command(std::get<json::object>(body), issues);
         c.order_id = *id;
-        c.amount = f.required_integer("amount").value_or(0);
-        c.reason = f.optional_string("reason").value_or("");
-        f.finish();
         if (!issues.empty())
           co_return co_await record_answer(api.idempotency, ctx, op, key,
                                            validation_problem(ctx, std::move(issues)));
