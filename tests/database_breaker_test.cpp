@@ -84,11 +84,11 @@ TEST(DatabaseBreaker, PostgresStoppedAnswers503FastAndRecoversWithoutARestart) {
   }
   EXPECT_TRUE(recovered) << server.log();
   EXPECT_EQ(breaker_state(server), "0");
-  auto order = api.post("/v1/orders",
-                        json::object{{"items", json::array{json::object{
-                                                   {"product_id", str(product.body, "id")},
-                                                   {"quantity", 1}}}}},
-                        brand.owner_token, {{"Idempotency-Key", "after-recovery"}});
+  auto order = api.post(
+      "/v1/orders",
+      json::object{{"items", json::array{json::object{{"product_id", str(product.body, "id")},
+                                                      {"quantity", 1}}}}},
+      brand.owner_token, {{"Idempotency-Key", "after-recovery"}});
   EXPECT_EQ(order.status, 201) << order.raw.body;
   server.signal(SIGTERM);
   server.wait_exit(10s);

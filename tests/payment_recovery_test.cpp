@@ -48,11 +48,24 @@ class PaymentRecovery : public ::testing::Test {
     server_->use_binary(BRANDOS_TESTING_BINARY);
     std::map<std::string, std::string> env;
     if (!failpoints.empty()) env["BRANDOS_FAILPOINTS"] = failpoints;
-    std::vector<std::string> flags{"--payment-gateway-url", gateway_.url(), "--payment-attempt-lease-ms",
-                       "1500", "--payment-settlement-interval-ms", "200", "--job-lease-ms", "1000",
-                       "--job-interval-s", "1", "--payment-gateway-timeout-ms", "400",
-                       "--payment-gateway-attempts", "2", "--breaker-failures", "4",
-                       "--breaker-open-ms", "1000"};
+    std::vector<std::string> flags{"--payment-gateway-url",
+                                   gateway_.url(),
+                                   "--payment-attempt-lease-ms",
+                                   "1500",
+                                   "--payment-settlement-interval-ms",
+                                   "200",
+                                   "--job-lease-ms",
+                                   "1000",
+                                   "--job-interval-s",
+                                   "1",
+                                   "--payment-gateway-timeout-ms",
+                                   "400",
+                                   "--payment-gateway-attempts",
+                                   "2",
+                                   "--breaker-failures",
+                                   "4",
+                                   "--breaker-open-ms",
+                                   "1000"};
     for (std::size_t i = 0; i + 1 < extra.size(); i += 2) {  // replaces a default above
       auto it = std::find(flags.begin(), flags.end(), extra[i]);
       if (it != flags.end())
@@ -109,8 +122,8 @@ class PaymentRecovery : public ::testing::Test {
                   {{"Idempotency-Key", key}});
   }
   // Retries while the key is in flight (someone's lease runs) or the gateway is unavailable.
-  ApiResponse pay_until_settled(ApiClient& a, const std::string& token,
-                                const std::string& order_id, const std::string& key) {
+  ApiResponse pay_until_settled(ApiClient& a, const std::string& token, const std::string& order_id,
+                                const std::string& key) {
     ApiResponse r;
     for (const auto until = Clock::now() + 20s; Clock::now() < until;) {
       r = pay(a, token, order_id, key);
@@ -161,8 +174,8 @@ TEST_F(PaymentRecovery, SigkillAtEveryRecoveryPointOfAPaymentChargesExactlyOnce)
     std::string t = token(b);
     const std::string p = product(a, t, 10);
     const std::string id = order(a, t, p);
-    send_into_crash("/v1/orders/" + id + "/payments", json::object{{"payment_method", "pm_card_visa"}},
-                    t, "kill-" + point);
+    send_into_crash("/v1/orders/" + id + "/payments",
+                    json::object{{"payment_method", "pm_card_visa"}}, t, "kill-" + point);
     crash_expected();
     start();
     a = api();
@@ -249,15 +262,14 @@ TEST_F(PaymentRecovery, AFailureAtEachStepOfACancellationLeavesNoHalfCancelledOr
   EXPECT_EQ(sql("SELECT count(*) FROM brandos.order_cancellations WHERE step NOT IN "
                 "('completed', 'compensated')"),
             "0");
-  const std::string refund_id =
-      sql("SELECT id FROM brandos.refunds WHERE order_id = '" + id + "'");
+  const std::string refund_id = sql("SELECT id FROM brandos.refunds WHERE order_id = '" + id + "'");
   EXPECT_EQ(refunds_at_gateway(refund_id), 1);
   std::vector<std::string> types;
   const auto events = a.get("/v1/orders/" + id + "/events", b.owner_token);
   for (const auto& e : events.body.at("data").as_array()) types.push_back(str(e, "type"));
-  EXPECT_EQ(types, (std::vector<std::string>{"order.created", "order.paid",
-                                             "order.cancellation_started", "refund.succeeded",
-                                             "stock.released", "order.cancelled"}));
+  EXPECT_EQ(types,
+            (std::vector<std::string>{"order.created", "order.paid", "order.cancellation_started",
+                                      "refund.succeeded", "stock.released", "order.cancelled"}));
 }
 
 TEST_F(PaymentRecovery, ASigkillMidCancellationIsFinishedAfterARestart) {
@@ -292,11 +304,11 @@ TEST_F(PaymentRecovery, ARefundTheGatewayRefusesCompensatesTheCancellation) {
   auto paid = pay(a, b.owner_token, id, "p");
   ASSERT_EQ(paid.status, 201);
   // Someone refunds the whole charge at the gateway, outside BrandOS: its refund will be refused.
-  auto outside = http_request(
-      gateway_.port(), "POST", "/v1/refunds",
-      {{"Content-Type", "application/json"}, {"Idempotency-Key", "outside"}},
-      json::serialize(json::object{{"charge", str(paid.body, "provider_reference")},
-                                   {"amount", 1000}}));
+  auto outside =
+      http_request(gateway_.port(), "POST", "/v1/refunds",
+                   {{"Content-Type", "application/json"}, {"Idempotency-Key", "outside"}},
+                   json::serialize(json::object{{"charge", str(paid.body, "provider_reference")},
+                                                {"amount", 1000}}));
   ASSERT_TRUE(outside && outside->status == 200);
   auto r = a.post("/v1/orders/" + id + "/cancel", json::object{}, b.owner_token);
   EXPECT_EQ(r.status, 409) << r.raw.body;
@@ -414,8 +426,8 @@ TEST_F(PaymentRecovery, TheGatewayDownOpensItsBreakerAnswersFailFastAndProbesClo
   }
   std::sort(ms.begin(), ms.end());
   const double p99 = ms[ms.size() * 99 / 100];
-  std::cout << "fail-fast answers while the breaker is open: " << ms.size()
-            << " requests, p50 " << ms[ms.size() / 2] << " ms, p99 " << p99 << " ms\n";
+  std::cout << "fail-fast answers while the breaker is open: " << ms.size() << " requests, p50 "
+            << ms[ms.size() / 2] << " ms, p99 " << p99 << " ms\n";
   // The goal is p99 under 5 ms (printed above); the bound here only catches a breaker
   // that no longer fails fast (each call would wait out its connect and retries), as shared CI
   // machines are too noisy for a tighter timing assertion.

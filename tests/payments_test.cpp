@@ -43,19 +43,19 @@ class PaymentsTest : public ApiServerSuite {
     auto a = api();
     const std::string p = product(b, 10, 1000);
     if (product_id) *product_id = p;
-    auto r = a.post("/v1/orders",
-                    json::object{{"items", json::array{json::object{{"product_id", p},
-                                                                    {"quantity", quantity}}}}},
-                    b.owner_token, {{"Idempotency-Key", unique_name("o")}});
+    auto r =
+        a.post("/v1/orders",
+               json::object{
+                   {"items", json::array{json::object{{"product_id", p}, {"quantity", quantity}}}}},
+               b.owner_token, {{"Idempotency-Key", unique_name("o")}});
     EXPECT_EQ(r.status, 201) << r.raw.body;
     return str(r.body, "id");
   }
   ApiResponse pay(const Brand& b, const std::string& order_id, const std::string& key,
                   const std::string& method = "pm_card_visa") {
     auto a = api();
-    return a.post("/v1/orders/" + order_id + "/payments",
-                  json::object{{"payment_method", method}}, b.owner_token,
-                  {{"Idempotency-Key", key}});
+    return a.post("/v1/orders/" + order_id + "/payments", json::object{{"payment_method", method}},
+                  b.owner_token, {{"Idempotency-Key", key}});
   }
   ApiResponse refund(const Brand& b, const std::string& order_id, std::int64_t amount,
                      const std::string& key, const std::string& token = "") {
@@ -100,7 +100,9 @@ TEST_F(PaymentsTest, PayingMakesTheOrderPaidAndAnnouncesIt) {
   EXPECT_EQ(json::serialize(list.body.at("data").as_array()[0]), r.raw.body);
   EXPECT_EQ(history(b, id), (std::vector<std::string>{"order.created", "order.paid"}));
   EXPECT_EQ(sql("SELECT string_agg(type, ',' ORDER BY position) FROM brandos.outbox_events WHERE "
-                "aggregate_id IN ('" + id + "', '" + str(r.body, "id") + "') AND type <> "
+                "aggregate_id IN ('" +
+                id + "', '" + str(r.body, "id") +
+                "') AND type <> "
                 "'order.created'"),
             "payment.succeeded,order.paid");
   // The same key again: the stored answer, byte for byte.
@@ -165,18 +167,18 @@ TEST_F(PaymentsTest, BadRequestsAreRefusedClearly) {
   EXPECT_EQ(pay(b, id, "amount-1").status, 422);
   // Another tenant's order is not found, and nothing was paid.
   const Brand other = sign_up_brand(a);
-  auto foreign = a.post("/v1/orders/" + id + "/payments",
-                        json::object{{"payment_method", "pm_card_visa"}}, other.owner_token,
-                        {{"Idempotency-Key", "foreign-1"}});
+  auto foreign =
+      a.post("/v1/orders/" + id + "/payments", json::object{{"payment_method", "pm_card_visa"}},
+             other.owner_token, {{"Idempotency-Key", "foreign-1"}});
   EXPECT_EQ(foreign.status, 404);
   EXPECT_EQ(a.get("/v1/orders/" + id + "/payments", other.owner_token).status, 404);
   EXPECT_EQ(str(get_order(b, id), "status"), "pending_payment");
   // Viewers read payments but cannot pay.
   const auto viewer = add_user(a, b, "viewer");
   EXPECT_EQ(a.get("/v1/orders/" + id + "/payments", viewer.second).status, 200);
-  auto forbidden = a.post("/v1/orders/" + id + "/payments",
-                          json::object{{"payment_method", "pm_card_visa"}}, viewer.second,
-                          {{"Idempotency-Key", "viewer-1"}});
+  auto forbidden =
+      a.post("/v1/orders/" + id + "/payments", json::object{{"payment_method", "pm_card_visa"}},
+             viewer.second, {{"Idempotency-Key", "viewer-1"}});
   EXPECT_EQ(forbidden.status, 403);
 }
 
@@ -232,9 +234,9 @@ TEST_F(PaymentsTest, RefundsArePartialOrFullAndBoundedByWhatWasPaid) {
   EXPECT_EQ(refund(b, id, 1, "r-4").status, 409);  // refunded: nothing left
   auto list = a.get("/v1/orders/" + id + "/refunds", b.owner_token);
   EXPECT_EQ(list.body.at("data").as_array().size(), 2u);
-  EXPECT_EQ(history(b, id), (std::vector<std::string>{"order.created", "order.paid",
-                                                      "refund.succeeded", "refund.succeeded",
-                                                      "order.refunded"}));
+  EXPECT_EQ(history(b, id),
+            (std::vector<std::string>{"order.created", "order.paid", "refund.succeeded",
+                                      "refund.succeeded", "order.refunded"}));
   const std::string unpaid = order(b);
   EXPECT_EQ(refund(b, unpaid, 100, "r-5").status, 409);
 }

@@ -3,11 +3,11 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "api/idempotent_answers.hpp"
 #include "api/json_fields.hpp"
 #include "api/operation_context.hpp"
 #include "api/problem.hpp"
 #include "api/resource_json.hpp"
-#include "api/idempotent_answers.hpp"
 #include "api/route_support.hpp"
 
 namespace brandos::api {
@@ -15,7 +15,6 @@ namespace brandos::api {
 namespace asio = boost::asio;
 namespace json = boost::json;
 using application::FieldIssue;
-
 
 std::optional<application::PlaceOrderCommand> read_place_order(const json::object& body,
                                                                std::vector<FieldIssue>& issues) {
@@ -51,7 +50,6 @@ std::optional<application::PlaceOrderCommand> read_place_order(const json::objec
   return c;
 }
 
-
 bool valid_idempotency_key(std::string_view key) {
   if (key.empty() || key.size() > 255) return false;
   for (char c : key)
@@ -80,13 +78,13 @@ void add_order_routes(Router& router, const OrderingApi& api) {
                auto command = read_place_order(std::get<json::object>(body), issues);
                if (!issues.empty())
                  co_return co_await record_answer(api.idempotency, ctx, op, scope,
-                                           validation_problem(ctx, std::move(issues)));
+                                                  validation_problem(ctx, std::move(issues)));
                // The key is claimed in the order's transaction and completed there with this
                // document.
                auto placed = co_await api.orders.place(op, std::move(*command), &scope);
                if (!placed)
                  co_return co_await record_answer(api.idempotency, ctx, op, scope,
-                                           render_failure(placed.error(), ctx));
+                                                  render_failure(placed.error(), ctx));
                if (placed->not_claimed) co_return *claim_answer(*placed->not_claimed, ctx);
                co_return stored_response({201, std::move(placed->placed->document)});
              });

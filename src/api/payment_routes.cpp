@@ -18,9 +18,10 @@ using application::FieldIssue;
 namespace {
 
 // The key of a payment or refund request, or the 400 for a missing or malformed one.
-std::variant<application::IdempotencyScope, HttpResponse> scope_of(
-    const RequestContext& ctx, const application::Principal& p, const PaymentsApi& api,
-    const char* endpoint) {
+std::variant<application::IdempotencyScope, HttpResponse> scope_of(const RequestContext& ctx,
+                                                                   const application::Principal& p,
+                                                                   const PaymentsApi& api,
+                                                                   const char* endpoint) {
   const auto key = ctx.request.header("Idempotency-Key");
   if (!key || !valid_idempotency_key(*key))
     return render_problem(
@@ -74,35 +75,35 @@ application::RefundCommand read_refund_command(const json::object& body,
 }
 
 void add_payment_routes(Router& router, const PaymentsApi& api) {
-  router.add(
-      Method::post, "/v1/orders/{id}/payments",
-      RouteAccess::needs(domain::Permission::payments_write),
-      [&api](RequestContext& ctx,
-             const application::Principal& p) -> asio::awaitable<HttpResponse> {
-        auto scope = scope_of(ctx, p, api, "POST /v1/orders/{id}/payments");
-        if (auto* r = std::get_if<HttpResponse>(&scope)) co_return std::move(*r);
-        const auto& key = std::get<application::IdempotencyScope>(scope);
-        const application::OperationContext op = operation_context(ctx, p);
-        const auto id = id_param(ctx);
-        if (!id)
-          co_return co_await record_answer(api.idempotency, ctx, op, key,
-                                           render_failure(application::failures::not_found(), ctx));
-        auto body = body_of(ctx);
-        if (auto* r = std::get_if<HttpResponse>(&body))
-          co_return co_await record_answer(api.idempotency, ctx, op, key, std::move(*r));
-        std::vector<FieldIssue> issues;
-        application::PayCommand c = read_pay_command(std::get<json::object>(body), issues);
-        c.order_id = *id;
-        if (!issues.empty())
-          co_return co_await record_answer(api.idempotency, ctx, op, key,
-                                           validation_problem(ctx, std::move(issues)));
-        c.key = &key;
-        c.render_refusal = [&ctx](const application::Failure& failure) {
-          return render_failure(failure, ctx).body;
-        };
-        auto result = co_await api.payments.pay(op, c);
-        co_return co_await answer(api, ctx, op, key, std::move(result));
-      });
+  router.add(Method::post, "/v1/orders/{id}/payments",
+             RouteAccess::needs(domain::Permission::payments_write),
+             [&api](RequestContext& ctx,
+                    const application::Principal& p) -> asio::awaitable<HttpResponse> {
+               auto scope = scope_of(ctx, p, api, "POST /v1/orders/{id}/payments");
+               if (auto* r = std::get_if<HttpResponse>(&scope)) co_return std::move(*r);
+               const auto& key = std::get<application::IdempotencyScope>(scope);
+               const application::OperationContext op = operation_context(ctx, p);
+               const auto id = id_param(ctx);
+               if (!id)
+                 co_return co_await record_answer(
+                     api.idempotency, ctx, op, key,
+                     render_failure(application::failures::not_found(), ctx));
+               auto body = body_of(ctx);
+               if (auto* r = std::get_if<HttpResponse>(&body))
+                 co_return co_await record_answer(api.idempotency, ctx, op, key, std::move(*r));
+               std::vector<FieldIssue> issues;
+               application::PayCommand c = read_pay_command(std::get<json::object>(body), issues);
+               c.order_id = *id;
+               if (!issues.empty())
+                 co_return co_await record_answer(api.idempotency, ctx, op, key,
+                                                  validation_problem(ctx, std::move(issues)));
+               c.key = &key;
+               c.render_refusal = [&ctx](const application::Failure& failure) {
+                 return render_failure(failure, ctx).body;
+               };
+               auto result = co_await api.payments.pay(op, c);
+               co_return co_await answer(api, ctx, op, key, std::move(result));
+             });
 
   router.add(Method::get, "/v1/orders/{id}/payments",
              RouteAccess::needs(domain::Permission::payments_read),
@@ -116,7 +117,8 @@ void add_payment_routes(Router& router, const PaymentsApi& api) {
              });
 
   router.add(
-      Method::post, "/v1/orders/{id}/refunds", RouteAccess::needs(domain::Permission::refunds_write),
+      Method::post, "/v1/orders/{id}/refunds",
+      RouteAccess::needs(domain::Permission::refunds_write),
       [&api](RequestContext& ctx,
              const application::Principal& p) -> asio::awaitable<HttpResponse> {
         auto scope = scope_of(ctx, p, api, "POST /v1/orders/{id}/refunds");

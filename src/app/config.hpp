@@ -64,9 +64,9 @@ struct Config {
   // Payments (ADR 0018, docs/payment-gateway.md). Empty URL: the built-in `test` provider.
   std::string payment_gateway_url;
   std::string payment_gateway_key;
-  int payment_gateway_timeout_ms = 5000;     // one attempt's deadline
-  int payment_gateway_attempts = 3;          // attempts per call (retries with full jitter)
-  int payment_attempt_lease_ms = 30000;      // a driver's lease on a payment, refund or saga
+  int payment_gateway_timeout_ms = 5000;      // one attempt's deadline
+  int payment_gateway_attempts = 3;           // attempts per call (retries with full jitter)
+  int payment_attempt_lease_ms = 30000;       // a driver's lease on a payment, refund or saga
   int payment_settlement_interval_ms = 5000;  // how often the settlement job looks
   // The circuit breakers of outbound dependencies (the payment gateway, PostgreSQL).
   int breaker_failures = 5;

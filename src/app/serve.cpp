@@ -69,8 +69,8 @@ int serve(const Config& config) {
   EventsModule events(config, runtime, database, jobs);
   WebhooksModule webhooks(config, runtime, database, events, jobs, ids);
   HttpModule http(config, runtime, database, identity,
-                  {&customers, &ordering, &payments, &identity, &catalog, &events, &webhooks}, observer,
-                  open_connections, ids);
+                  {&customers, &ordering, &payments, &identity, &catalog, &events, &webhooks},
+                  observer, open_connections, ids);
   AdminModule admin(config, runtime, database, config.api ? &http : nullptr, registry,
                     open_connections, ids);
   // Started in this order, stopped in reverse. A worker (`brandos worker`) serves no public API:

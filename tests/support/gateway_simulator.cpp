@@ -77,8 +77,8 @@ void GatewaySimulator::stop() {
 }
 
 void GatewaySimulator::faults(const json::value& config) {
-  auto r = http_request(port_, "POST", "/_control/faults",
-                        {{"Content-Type", "application/json"}}, json::serialize(config));
+  auto r = http_request(port_, "POST", "/_control/faults", {{"Content-Type", "application/json"}},
+                        json::serialize(config));
   if (!r || r->status != 200) throw std::runtime_error("the simulator refused the faults");
 }
 

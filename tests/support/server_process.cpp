@@ -45,7 +45,7 @@ void ServerProcess::launch(const std::vector<std::string>& args,
   // BRANDOS_TEST_BINARY runs the tests against another build, e.g. an older commit's, to see a
   // test fail before its fix.
   const char* other = std::getenv("BRANDOS_TEST_BINARY");
-  std::vector<std::string> argv_s = {!binary_.empty()                      ? binary_
+  std::vector<std::string> argv_s = {!binary_.empty()                     ? binary_
                                      : other != nullptr && *other != '\0' ? other
                                                                           : BRANDOS_BINARY};
   argv_s.insert(argv_s.end(), args.begin(), args.end());

@@ -111,7 +111,9 @@ void ensure_template(embedded_pg::Cluster& c) {
   pg::migrate(c.conninfo("brandos_owner", kTemplate), pg::embedded_migrations());
 }
 
-TestDatabase create_test_database() { return create_test_database_in(*shared().cluster); }
+TestDatabase create_test_database() {
+  return create_test_database_in(*shared().cluster);
+}
 
 TestDatabase create_test_database_in(embedded_pg::Cluster& c) {
   const std::string name = unique_name("t");

@@ -140,9 +140,10 @@ void DatabaseModule::start() {
   auto& query_errors =
       registry_.counter("db_query_errors_total", "PostgreSQL round trips that failed.", {});
   breaker_ = std::make_unique<application::CircuitBreaker>(
-      "postgres", application::BreakerSettings{config_.breaker_failures,
-                                               std::chrono::milliseconds(config_.breaker_window_ms),
-                                               std::chrono::milliseconds(config_.breaker_open_ms), 1});
+      "postgres",
+      application::BreakerSettings{config_.breaker_failures,
+                                   std::chrono::milliseconds(config_.breaker_window_ms),
+                                   std::chrono::milliseconds(config_.breaker_open_ms), 1});
   observability::register_breaker_metrics(registry_, *breaker_);
   if (config_.principal_cache_ttl_ms > 0)
     principals_ = std::make_unique<local::PrincipalCache>(

@@ -1,8 +1,8 @@
 #include "app/modules/payments_module.hpp"
 
 #include "infrastructure/http_client/payment_gateway_http.hpp"
-#include "infrastructure/observability/breaker_metrics.hpp"
 #include "infrastructure/local/test_payment_gateway.hpp"
+#include "infrastructure/observability/breaker_metrics.hpp"
 #include "infrastructure/observability/log.hpp"
 
 namespace brandos::app {
@@ -30,7 +30,8 @@ PaymentsModule::~PaymentsModule() = default;
 PaymentsModule::UseCases PaymentsModule::use_cases(application::TenantData& data,
                                                    const application::ManageOrders& orders) {
   const application::PaymentServices services{
-      data, *gateway_, documents_, ids_, std::chrono::milliseconds(config_.payment_attempt_lease_ms)};
+      data, *gateway_, documents_, ids_,
+      std::chrono::milliseconds(config_.payment_attempt_lease_ms)};
   UseCases u;
   u.payments = std::make_unique<application::TakePayment>(services);
   u.refunds = std::make_unique<application::RefundPayment>(services);

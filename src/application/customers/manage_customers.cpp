@@ -1,7 +1,7 @@
 #include "application/customers/manage_customers.hpp"
 
-#include "application/authorization.hpp"
 #include <stdexcept>
+#include "application/authorization.hpp"
 
 #include "domain/identity/credentials.hpp"
 #include "domain/identity/role.hpp"

@@ -1,8 +1,8 @@
 #include "application/ordering/manage_orders.hpp"
 
-#include "application/authorization.hpp"
 #include <algorithm>
 #include <map>
+#include "application/authorization.hpp"
 
 #include "domain/identity/role.hpp"
 #include "domain/ordering/placement.hpp"

@@ -126,15 +126,15 @@ asio::awaitable<Outcome<OrderRecord>> CancelOrder::run(const OperationContext& c
         co_return o;
       case CancellationStep::compensated:
         co_await uow->rollback();
-        co_return std::unexpected(failures::conflict(
-            "cancellation-failed", "The order could not be cancelled: the payment provider "
-                                   "refused its refund (" +
-                                       c.last_error.value_or("refused") + "). It stays paid."));
+        co_return std::unexpected(
+            failures::conflict("cancellation-failed",
+                               "The order could not be cancelled: the payment provider "
+                               "refused its refund (" +
+                                   c.last_error.value_or("refused") + "). It stays paid."));
       case CancellationStep::refunding: {
         // The gateway is asked outside any transaction; its answer is applied under the locks.
         co_await uow->rollback();
-        const RefundRequest request{refund.id.to_string(), refund.charge_reference,
-                                    refund.amount};
+        const RefundRequest request{refund.id.to_string(), refund.charge_reference, refund.amount};
         auto outcome = co_await s_.gateway.refund(ctx, request);
         if (!outcome) {
           co_await release(ctx, id);
@@ -195,9 +195,10 @@ asio::awaitable<Outcome<OrderRecord>> CancelOrder::run(const OperationContext& c
         o.updated_at = *now;
         uow->orders().save_amounts(o);
         uow->orders().add_history(
-            {{o.id, {s_.ids.new_id(), "order.cancelled", *now, c.actor, s_.documents.reason(c.reason)}}});
-        uow->outbox().add({s_.ids.new_id(), "order.cancelled", "order", o.id, o.version,
-                           s_.documents.order(o)});
+            {{o.id,
+              {s_.ids.new_id(), "order.cancelled", *now, c.actor, s_.documents.reason(c.reason)}}});
+        uow->outbox().add(
+            {s_.ids.new_id(), "order.cancelled", "order", o.id, o.version, s_.documents.order(o)});
         c.step = domain::to_string(CancellationStep::completed);
         uow->payments().advance_cancellation(c);
         failpoint_after = "cancellation.completed";

@@ -4,10 +4,10 @@
 // retries included, or a second driver could take over while the first still waits).
 #include <chrono>
 
+#include "application/ports/id_generator.hpp"
 #include "application/ports/payment_gateway.hpp"
 #include "application/ports/resource_documents.hpp"
 #include "application/ports/unit_of_work.hpp"
-#include "application/ports/id_generator.hpp"
 
 namespace brandos::application {
 

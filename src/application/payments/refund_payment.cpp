@@ -33,10 +33,10 @@ void settle_refund(UnitOfWork& uow, const PaymentServices& s, OrderRecord& o, Re
     r.status = domain::to_string(domain::PaymentStatus::failed);
     r.failure_code = outcome.failure_code.empty() ? "failed" : outcome.failure_code;
     uow.payments().settle_refund(r);
-    uow.orders().add_history({{o.id,
-                               {s.ids.new_id(), "refund.failed", now, actor,
-                                s.documents.money_movement(r.id, r.amount, r.currency,
-                                                           r.failure_code)}}});
+    uow.orders().add_history(
+        {{o.id,
+          {s.ids.new_id(), "refund.failed", now, actor,
+           s.documents.money_movement(r.id, r.amount, r.currency, r.failure_code)}}});
     return;
   }
   r.status = domain::to_string(domain::PaymentStatus::succeeded);
@@ -57,8 +57,8 @@ void settle_refund(UnitOfWork& uow, const PaymentServices& s, OrderRecord& o, Re
     if (!to) throw std::logic_error("a refund settled on an order that cannot be refunded");
     o.status = domain::to_string(*to);
     history.push_back({o.id, {s.ids.new_id(), "order.refunded", now, actor, "{}"}});
-    events.push_back({s.ids.new_id(), "order.refunded", "order", o.id, o.version,
-                      s.documents.order(o)});
+    events.push_back(
+        {s.ids.new_id(), "order.refunded", "order", o.id, o.version, s.documents.order(o)});
   }
   uow.orders().save_amounts(o);
   uow.orders().add_history(history);

@@ -172,8 +172,8 @@ asio::awaitable<Outcome<StoredResponse>> TakePayment::charge_and_settle(
   if (p.status == domain::to_string(domain::PaymentStatus::pending)) {
     auto now = co_await uow->now();
     if (!now) co_return std::unexpected(now.error());
-    p.provider_reference = outcome->reference.empty() ? std::nullopt
-                                                      : std::optional<std::string>(outcome->reference);
+    p.provider_reference =
+        outcome->reference.empty() ? std::nullopt : std::optional<std::string>(outcome->reference);
     const std::string actor = ctx.principal ? ctx.principal->user_id.to_string() : "system";
     if (outcome->succeeded) {
       p.status = domain::to_string(domain::PaymentStatus::succeeded);

@@ -49,9 +49,10 @@ class TakePayment {
 
  private:
   // Steps 2 and 3 for a payment whose lease the caller holds.
-  boost::asio::awaitable<Outcome<StoredResponse>> charge_and_settle(
-      const OperationContext& ctx, const PaymentRecord& payment, const PayCommand* command,
-      bool ask_first) const;
+  boost::asio::awaitable<Outcome<StoredResponse>> charge_and_settle(const OperationContext& ctx,
+                                                                    const PaymentRecord& payment,
+                                                                    const PayCommand* command,
+                                                                    bool ask_first) const;
   boost::asio::awaitable<void> release(const OperationContext& ctx, const domain::Uuid& id) const;
   StoredResponse answer(const PaymentRecord& p, const PayCommand* command) const;
 

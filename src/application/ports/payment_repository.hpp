@@ -66,7 +66,7 @@ struct CancellationRecord {
 
 // What deciding on a new payment needs, read in one round trip after the order is locked.
 struct PaymentSituation {
-  std::optional<PaymentRecord> by_request;    // made earlier with this request's key
+  std::optional<PaymentRecord> by_request;     // made earlier with this request's key
   std::optional<PaymentRecord> live_on_order;  // pending or succeeded, whoever made it
 };
 

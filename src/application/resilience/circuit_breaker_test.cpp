@@ -8,7 +8,9 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = CircuitBreaker::Clock;
 
-BreakerSettings settings() { return {3, 1000ms, 500ms, 1}; }
+BreakerSettings settings() {
+  return {3, 1000ms, 500ms, 1};
+}
 
 void fail(CircuitBreaker& b, Clock::time_point at) {
   auto p = b.admit(at);
@@ -38,9 +40,9 @@ TEST(CircuitBreaker, RefusingTellsWhatAdmitWouldWithoutTakingTheProbe) {
   EXPECT_FALSE(b.refusing(t0));
   for (int i = 0; i < 3; ++i) fail(b, t0);
   EXPECT_EQ(b.refusing(t0 + 100ms), 400ms);
-  EXPECT_FALSE(b.refusing(t0 + 600ms));      // the next call may probe
-  EXPECT_TRUE(b.admit(t0 + 600ms).probe);    // still there for it
-  EXPECT_TRUE(b.refusing(t0 + 610ms));       // probe out: refused
+  EXPECT_FALSE(b.refusing(t0 + 600ms));    // the next call may probe
+  EXPECT_TRUE(b.admit(t0 + 600ms).probe);  // still there for it
+  EXPECT_TRUE(b.refusing(t0 + 610ms));     // probe out: refused
 }
 
 TEST(CircuitBreaker, FailuresSpreadWiderThanTheWindowOrBrokenBySuccessDoNotOpenIt) {

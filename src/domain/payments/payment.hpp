@@ -18,7 +18,13 @@ enum class PaymentStatus { pending, succeeded, failed };
 std::optional<PaymentStatus> parse_payment_status(std::string_view text);
 const char* to_string(PaymentStatus status);
 
-enum class CancellationStep { refunding, releasing_stock, marking_cancelled, completed, compensated };
+enum class CancellationStep {
+  refunding,
+  releasing_stock,
+  marking_cancelled,
+  completed,
+  compensated
+};
 std::optional<CancellationStep> parse_cancellation_step(std::string_view text);
 const char* to_string(CancellationStep step);
 // The step after `step` has been done; completed and compensated are final (nullopt).
@@ -28,7 +34,9 @@ inline bool finished(CancellationStep step) {
 }
 
 // What a payment must settle: the order's total less what was paid.
-inline std::int64_t outstanding(std::int64_t total, std::int64_t paid) { return total - paid; }
+inline std::int64_t outstanding(std::int64_t total, std::int64_t paid) {
+  return total - paid;
+}
 
 // Why `requested` (empty: the default) cannot pay an order with `outstanding` left; nullopt when
 // it can. The amount defaults to, and must equal, the outstanding total.

@@ -79,7 +79,9 @@ bool is_charge(const PaymentGatewayHttp::Reply& r) {
 bool is_refund(const PaymentGatewayHttp::Reply& r) {
   return r.status == 200 && parse_refund(r.body).has_value();
 }
-bool is_lookup(const PaymentGatewayHttp::Reply& r) { return r.status == 404 || is_charge(r); }
+bool is_lookup(const PaymentGatewayHttp::Reply& r) {
+  return r.status == 404 || is_charge(r);
+}
 
 }  // namespace
 
@@ -106,7 +108,9 @@ PaymentGatewayHttp::PaymentGatewayHttp(PaymentGatewayHttpOptions options,
 
 PaymentGatewayHttp::~PaymentGatewayHttp() = default;
 
-void PaymentGatewayHttp::close() { resolver_->close(); }
+void PaymentGatewayHttp::close() {
+  resolver_->close();
+}
 
 std::optional<application::Failure> PaymentGatewayHttp::refusing() {
   if (auto wait = breaker_.refusing()) return gateway_down(application::retry_after_seconds(*wait));
@@ -135,7 +139,8 @@ asio::awaitable<std::optional<PaymentGatewayHttp::Reply>> PaymentGatewayHttp::at
     const auto executor = co_await asio::this_coro::executor;
     if (!t.tls) {
       beast::tcp_stream stream(executor);
-      auto [ec, ep] = co_await stream.async_connect(*endpoints, asio::as_tuple(asio::use_awaitable));
+      auto [ec, ep] =
+          co_await stream.async_connect(*endpoints, asio::as_tuple(asio::use_awaitable));
       if (ec) co_return std::nullopt;
       auto reply = co_await exchange(stream, request);
       beast::error_code ignored;
@@ -203,8 +208,8 @@ asio::awaitable<Outcome<application::GatewayRefund>> PaymentGatewayHttp::refund(
   co_return *parse_refund(reply->body);
 }
 
-asio::awaitable<Outcome<std::optional<application::GatewayCharge>>>
-PaymentGatewayHttp::find_charge(const application::OperationContext& ctx, const std::string& key) {
+asio::awaitable<Outcome<std::optional<application::GatewayCharge>>> PaymentGatewayHttp::find_charge(
+    const application::OperationContext& ctx, const std::string& key) {
   const std::string path =
       "/v1/charges?idempotency_key=" + boost::urls::encode(key, boost::urls::unreserved_chars);
   auto reply = co_await call(ctx, false, path, key, "", is_lookup);

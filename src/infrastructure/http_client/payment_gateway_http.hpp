@@ -57,13 +57,14 @@ class PaymentGatewayHttp final : public application::PaymentGateway {
   struct Target;
   // The exchange with retries; `accept` says whether a reply is the gateway's real answer (else
   // it counts as a failed attempt and is retried).
-  boost::asio::awaitable<application::Outcome<Reply>> call(
-      const application::OperationContext& ctx, bool post, const std::string& path,
-      const std::string& key, const std::string& body, bool (*accept)(const Reply&));
-  boost::asio::awaitable<std::optional<Reply>> attempt(bool post, const std::string& path,
-                                                       const std::string& key,
-                                                       const std::string& body,
-                                                       std::chrono::steady_clock::time_point deadline);
+  boost::asio::awaitable<application::Outcome<Reply>> call(const application::OperationContext& ctx,
+                                                           bool post, const std::string& path,
+                                                           const std::string& key,
+                                                           const std::string& body,
+                                                           bool (*accept)(const Reply&));
+  boost::asio::awaitable<std::optional<Reply>> attempt(
+      bool post, const std::string& path, const std::string& key, const std::string& body,
+      std::chrono::steady_clock::time_point deadline);
 
   PaymentGatewayHttpOptions options_;
   application::CircuitBreaker& breaker_;

@@ -59,8 +59,8 @@ asio::awaitable<Outcome<application::GatewayRefund>> TestPaymentGateway::refund(
   co_return refunds_.emplace(r.key, std::move(out)).first->second;
 }
 
-asio::awaitable<Outcome<std::optional<application::GatewayCharge>>>
-TestPaymentGateway::find_charge(const application::OperationContext&, const std::string& key) {
+asio::awaitable<Outcome<std::optional<application::GatewayCharge>>> TestPaymentGateway::find_charge(
+    const application::OperationContext&, const std::string& key) {
   std::lock_guard lock(mutex_);
   if (auto it = charges_.find(key); it != charges_.end())
     co_return std::optional<application::GatewayCharge>(it->second.outcome);

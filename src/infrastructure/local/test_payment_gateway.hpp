@@ -31,9 +31,9 @@ class TestPaymentGateway final : public application::PaymentGateway {
     std::int64_t refunded = 0;
   };
   std::mutex mutex_;
-  std::map<std::string, Charge> charges_;                         // by key
-  std::map<std::string, std::string> charge_keys_;                // reference → key
-  std::map<std::string, application::GatewayRefund> refunds_;     // by key
+  std::map<std::string, Charge> charges_;                      // by key
+  std::map<std::string, std::string> charge_keys_;             // reference → key
+  std::map<std::string, application::GatewayRefund> refunds_;  // by key
   std::uint64_t next_ = 0;
 };
 

@@ -1,5 +1,6 @@
 #pragma once
-// CrossTenantMaintenance on PostgreSQL: the SECURITY DEFINER lookups of migrations 0007, 0010 and 0017.
+// CrossTenantMaintenance on PostgreSQL: the SECURITY DEFINER lookups of migrations 0007, 0010 and
+// 0017.
 #include "application/ports/maintenance.hpp"
 #include "infrastructure/postgres/pool.hpp"
 

@@ -80,7 +80,9 @@ std::optional<T> first(const Result& r, Map map) {
   return map(Row(r, 0));
 }
 
-std::int64_t ms(std::chrono::milliseconds d) { return static_cast<std::int64_t>(d.count()); }
+std::int64_t ms(std::chrono::milliseconds d) {
+  return static_cast<std::int64_t>(d.count());
+}
 
 }  // namespace
 
@@ -119,8 +121,8 @@ asio::awaitable<Outcome<std::optional<PaymentRecord>>> PaymentRepository::take(
 }
 
 void PaymentRepository::settle(const PaymentRecord& p) {
-  s_.queue(Statement(kSettlePayment, tenant_, p.id, p.status, p.provider_reference,
-                     p.failure_code));
+  s_.queue(
+      Statement(kSettlePayment, tenant_, p.id, p.status, p.provider_reference, p.failure_code));
 }
 
 void PaymentRepository::release(const domain::Uuid& id) {

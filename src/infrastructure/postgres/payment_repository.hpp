@@ -12,8 +12,8 @@ class PaymentRepository final : public application::PaymentRepository {
 
   boost::asio::awaitable<application::Outcome<application::PaymentSituation>> payment_situation(
       const domain::Uuid& order_id, const application::PaymentRequestKey& request) override;
-  void add(const application::PaymentRecord& payment,
-           const application::PaymentRequestKey& request, Lease lease) override;
+  void add(const application::PaymentRecord& payment, const application::PaymentRequestKey& request,
+           Lease lease) override;
   boost::asio::awaitable<application::Outcome<std::optional<application::PaymentRecord>>> lock(
       const domain::Uuid& id) override;
   boost::asio::awaitable<application::Outcome<std::optional<application::PaymentRecord>>> take(
@@ -35,8 +35,8 @@ class PaymentRepository final : public application::PaymentRepository {
   take_refund(const domain::Uuid& id, Lease lease) override;
   void settle_refund(const application::RefundRecord& refund) override;
   void release_refund(const domain::Uuid& id) override;
-  boost::asio::awaitable<application::Outcome<std::vector<application::RefundRecord>>>
-  list_refunds(const domain::Uuid& order_id) override;
+  boost::asio::awaitable<application::Outcome<std::vector<application::RefundRecord>>> list_refunds(
+      const domain::Uuid& order_id) override;
 
   void add_cancellation(const application::CancellationRecord& c, Lease lease) override;
   boost::asio::awaitable<application::Outcome<

@@ -182,5 +182,4 @@ inline constexpr Query kReleaseCancellation{"order_cancellations.release", R"sql
 UPDATE brandos.order_cancellations SET attempt_until = now()
 WHERE tenant_id = $1 AND id = $2 AND step NOT IN ('completed', 'compensated'))sql"};
 
-
 }  // namespace brandos::pg::payment_sql

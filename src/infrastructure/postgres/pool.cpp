@@ -76,7 +76,8 @@ void Pool::set_open(int delta) {
 }
 
 asio::awaitable<Expected<std::unique_ptr<Connection>>> Pool::connect() {
-  if (options_.breaker == nullptr) co_return co_await Connection::connect(executor_, options_.connection);
+  if (options_.breaker == nullptr)
+    co_return co_await Connection::connect(executor_, options_.connection);
   const auto permit = options_.breaker->admit();
   if (!permit.allowed)
     co_return std::unexpected(
