@@ -99,7 +99,8 @@ void add_payment_routes(Router& router, const PaymentsApi& api) {
                                                   validation_problem(ctx, std::move(issues)));
                c.key = &key;
                c.render_refusal = [&ctx](const application::Failure& failure) {
-                 return render_failure(failure, ctx).body;
+                 HttpResponse r = render_failure(failure, ctx);
+                 return application::StoredResponse{r.status, std::move(r.body)};
                };
                auto result = co_await api.payments.pay(op, c);
                co_return co_await answer(api, ctx, op, key, std::move(result));
@@ -140,7 +141,8 @@ void add_payment_routes(Router& router, const PaymentsApi& api) {
                                            validation_problem(ctx, std::move(issues)));
         c.key = &key;
         c.render_refusal = [&ctx](const application::Failure& failure) {
-          return render_failure(failure, ctx).body;
+          HttpResponse r = render_failure(failure, ctx);
+          return application::StoredResponse{r.status, std::move(r.body)};
         };
         auto result = co_await api.refunds.refund(op, c);
         co_return co_await answer(api, ctx, op, key, std::move(result));

@@ -105,7 +105,8 @@ void PaymentsModule::add_settlement_job() {
           .num("finished", static_cast<std::int64_t>(run->finished))
           .num("left", static_cast<std::int64_t>(run->failed))
           .write();
-    co_return run->finished + run->failed >= kSettlementBatch;
+    // A full batch finished: more may be due now. Failures wait for the next interval.
+    co_return run->finished >= kSettlementBatch;
   };
   jobs_.add("payment-settlement", std::move(job));
 }

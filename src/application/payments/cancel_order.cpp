@@ -52,12 +52,14 @@ asio::awaitable<Outcome<OrderRecord>> CancelOrder::cancel(const OperationContext
   auto situation = co_await uow->payments().refund_situation(order_id, std::nullopt);
   if (!situation) co_return std::unexpected(situation.error());
   domain::Uuid cancellation_id;
+  int attempts = 1;
   if (const auto& running = situation->running_cancellation) {
     if (running->attempt_running) co_return std::unexpected(in_progress());
     auto taken = co_await uow->payments().take_cancellation(running->id, s_.lease);
     if (!taken) co_return std::unexpected(taken.error());
     if (!*taken) co_return std::unexpected(in_progress());
     cancellation_id = running->id;
+    attempts = (*taken)->attempts;
   } else if (situation->in_progress > 0) {
     co_return std::unexpected(failures::conflict(
         "refund-in-progress", "A refund of this order is being processed; retry once it settled."));
@@ -91,15 +93,15 @@ asio::awaitable<Outcome<OrderRecord>> CancelOrder::cancel(const OperationContext
   auto started = co_await uow->commit();
   if (!started) co_return std::unexpected(started.error());
   if (failpoint("cancellation.started") == FailpointAction::fail) {
-    co_await release(ctx, cancellation_id);
+    co_await release(ctx, cancellation_id, attempts);
     co_return std::unexpected(injected());
   }
-  co_return co_await run(ctx, order_id, cancellation_id);
+  co_return co_await run(ctx, order_id, cancellation_id, attempts);
 }
 
 asio::awaitable<Outcome<OrderRecord>> CancelOrder::run(const OperationContext& ctx,
                                                        const domain::Uuid& order_id,
-                                                       const domain::Uuid& id) const {
+                                                       const domain::Uuid& id, int attempts) const {
   const std::string actor = actor_of(ctx);
   // Each pass is one step's transaction; a saga has three steps, so five passes are plenty (a
   // pass that finds the saga past its step just looks again).
@@ -137,11 +139,11 @@ asio::awaitable<Outcome<OrderRecord>> CancelOrder::run(const OperationContext& c
         const RefundRequest request{refund.id.to_string(), refund.charge_reference, refund.amount};
         auto outcome = co_await s_.gateway.refund(ctx, request);
         if (!outcome) {
-          co_await release(ctx, id);
+          co_await release(ctx, id, attempts);
           co_return std::unexpected(outcome.error());
         }
         if (failpoint("cancellation.refund_answered") == FailpointAction::fail) {
-          co_await release(ctx, id);
+          co_await release(ctx, id, attempts);
           co_return std::unexpected(injected());
         }
         auto step_uow = s_.data.begin(ctx, Access::write);
@@ -210,17 +212,17 @@ asio::awaitable<Outcome<OrderRecord>> CancelOrder::run(const OperationContext& c
       if (!done) co_return std::unexpected(done.error());
     }
     if (failpoint(failpoint_after) == FailpointAction::fail) {
-      co_await release(ctx, id);
+      co_await release(ctx, id, attempts);
       co_return std::unexpected(injected());
     }
   }
   co_return std::unexpected(in_progress());
 }
 
-asio::awaitable<void> CancelOrder::release(const OperationContext& ctx,
-                                           const domain::Uuid& id) const {
+asio::awaitable<void> CancelOrder::release(const OperationContext& ctx, const domain::Uuid& id,
+                                           int attempts) const {
   auto uow = s_.data.begin(ctx, Access::write_per_round_trip);
-  uow->payments().release_cancellation(id);
+  uow->payments().release_cancellation(id, attempts);
   auto done = co_await uow->commit();
   (void)done;
 }
@@ -233,7 +235,7 @@ asio::awaitable<Outcome<bool>> CancelOrder::resume(const OperationContext& ctx,
   auto done = co_await uow->commit();
   if (!done) co_return std::unexpected(done.error());
   if (!*taken) co_return false;
-  auto finished = co_await run(ctx, (*taken)->order_id, cancellation_id);
+  auto finished = co_await run(ctx, (*taken)->order_id, cancellation_id, (*taken)->attempts);
   if (!finished && finished.error().slug != "cancellation-failed")
     co_return std::unexpected(finished.error());
   co_return true;

@@ -32,10 +32,13 @@ class CancelOrder {
 
  private:
   // Runs the saga's remaining steps, its lease held by the caller.
+  // `attempts`: the caller's lease token.
   boost::asio::awaitable<Outcome<OrderRecord>> run(const OperationContext& ctx,
                                                    const domain::Uuid& order_id,
-                                                   const domain::Uuid& cancellation_id) const;
-  boost::asio::awaitable<void> release(const OperationContext& ctx, const domain::Uuid& id) const;
+                                                   const domain::Uuid& cancellation_id,
+                                                   int attempts) const;
+  boost::asio::awaitable<void> release(const OperationContext& ctx, const domain::Uuid& id,
+                                       int attempts) const;
 
   PaymentServices s_;
   const ManageOrders& orders_;

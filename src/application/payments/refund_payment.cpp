@@ -69,7 +69,8 @@ StoredResponse RefundPayment::answer(const RefundRecord& r, const RefundCommand*
   if (r.status == domain::to_string(domain::PaymentStatus::succeeded))
     return {201, s_.documents.refund(r)};
   const Failure f = refused(r);
-  return {409, command && command->render_refusal ? command->render_refusal(f) : f.detail};
+  if (command && command->render_refusal) return command->render_refusal(f);
+  return {409, f.detail};
 }
 
 asio::awaitable<Outcome<PaymentAnswer>> RefundPayment::refund(const OperationContext& ctx,
@@ -80,7 +81,6 @@ asio::awaitable<Outcome<PaymentAnswer>> RefundPayment::refund(const OperationCon
     co_return std::unexpected(failures::validation({{"reason", "must be at most 500 characters"}}));
   if (c.amount <= 0)
     co_return std::unexpected(failures::validation({{"amount", "must be a positive amount"}}));
-  if (auto down = s_.gateway.refusing()) co_return std::unexpected(std::move(*down));
   const PaymentRequestKey request{c.key->user_id, c.key->key, c.key->fingerprint};
 
   auto uow = s_.data.begin(ctx, Access::write);
@@ -115,6 +115,10 @@ asio::awaitable<Outcome<PaymentAnswer>> RefundPayment::refund(const OperationCon
       if (!done) co_return std::unexpected(done.error());
       co_return PaymentAnswer{std::move(r), std::nullopt};
     }
+    if (auto down = s_.gateway.refusing()) {
+      co_await uow->rollback();
+      co_return std::unexpected(std::move(*down));
+    }
     std::optional<RefundRecord> taken;
     if (!earlier.attempt_running) {
       auto take = co_await uow->payments().take_refund(earlier.id, s_.lease);
@@ -138,6 +142,9 @@ asio::awaitable<Outcome<PaymentAnswer>> RefundPayment::refund(const OperationCon
                  c.amount, domain::refundable(order.paid_amount, order.refunded_amount,
                                               situation->in_progress))) {
     refusal = failures::validation({{"amount", *problem}});
+  } else if (auto down = s_.gateway.refusing()) {
+    co_await uow->rollback();
+    co_return std::unexpected(std::move(*down));
   } else {
     auto now = co_await uow->now();
     if (!now) co_return std::unexpected(now.error());
@@ -153,14 +160,21 @@ asio::awaitable<Outcome<PaymentAnswer>> RefundPayment::refund(const OperationCon
     refund.created_at = *now;
     uow->payments().add_refund(refund, request, s_.lease);
   }
-  if (refusal) {
-    co_await uow->rollback();
-    co_return std::unexpected(std::move(*refusal));
+  if (refusal) {  // stored with the key in this transaction (see TakePayment::pay)
+    if (!c.render_refusal) {
+      co_await uow->rollback();
+      co_return std::unexpected(std::move(*refusal));
+    }
+    StoredResponse r = c.render_refusal(*refusal);
+    uow->idempotency().complete(*c.key, r);
+    auto done = co_await uow->commit();
+    if (!done) co_return std::unexpected(done.error());
+    co_return PaymentAnswer{std::move(r), std::nullopt};
   }
   auto recorded = co_await uow->commit();
   if (!recorded) co_return std::unexpected(recorded.error());
   if (failpoint("refund.recorded") == FailpointAction::fail) {
-    co_await release(ctx, refund.id);
+    co_await release(ctx, refund);
     co_return std::unexpected(failures::unavailable("A failure was injected here (failpoint).", 1));
   }
   auto settled = co_await refund_and_settle(ctx, refund, &c);
@@ -173,11 +187,11 @@ asio::awaitable<Outcome<StoredResponse>> RefundPayment::refund_and_settle(
   const RefundRequest request{refund.id.to_string(), refund.charge_reference, refund.amount};
   auto outcome = co_await s_.gateway.refund(ctx, request);
   if (!outcome) {
-    co_await release(ctx, refund.id);
+    co_await release(ctx, refund);
     co_return std::unexpected(outcome.error());
   }
   if (failpoint("refund.answered") == FailpointAction::fail) {
-    co_await release(ctx, refund.id);
+    co_await release(ctx, refund);
     co_return std::unexpected(failures::unavailable("A failure was injected here (failpoint).", 1));
   }
   auto uow = s_.data.begin(ctx, Access::write);
@@ -202,9 +216,9 @@ asio::awaitable<Outcome<StoredResponse>> RefundPayment::refund_and_settle(
 }
 
 asio::awaitable<void> RefundPayment::release(const OperationContext& ctx,
-                                             const domain::Uuid& id) const {
+                                             const RefundRecord& refund) const {
   auto uow = s_.data.begin(ctx, Access::write_per_round_trip);
-  uow->payments().release_refund(id);
+  uow->payments().release_refund(refund.id, refund.attempts);
   auto done = co_await uow->commit();
   (void)done;
 }

@@ -16,7 +16,7 @@ struct RefundCommand {
   std::int64_t amount = 0;
   std::string reason;
   const IdempotencyScope* key = nullptr;
-  std::function<std::string(const Failure&)> render_refusal;
+  std::function<StoredResponse(const Failure&)> render_refusal;  // see PayCommand
 };
 
 class RefundPayment {
@@ -34,7 +34,8 @@ class RefundPayment {
  private:
   boost::asio::awaitable<Outcome<StoredResponse>> refund_and_settle(
       const OperationContext& ctx, const RefundRecord& refund, const RefundCommand* command) const;
-  boost::asio::awaitable<void> release(const OperationContext& ctx, const domain::Uuid& id) const;
+  boost::asio::awaitable<void> release(const OperationContext& ctx,
+                                       const RefundRecord& refund) const;
   StoredResponse answer(const RefundRecord& r, const RefundCommand* command) const;
 
   PaymentServices s_;

@@ -20,10 +20,14 @@ boost::asio::awaitable<Outcome<SettleUnfinishedPayments::Run>> SettleUnfinishedP
     else
       done = co_await cancellations_.resume(in_tenant, work.id);
     if (!done && done.error().slug == "lease-lost") co_return std::unexpected(done.error());
-    if (!done)
+    if (!done) {
       ++run.failed;
-    else if (*done)
+      // The gateway (or the database) is down: the rest would fail the same way; they wait for
+      // the next run rather than each spending a lease and a round trip now.
+      if (done.error().code == FailureCode::unavailable) break;
+    } else if (*done) {
       ++run.finished;
+    }
   }
   co_return run;
 }

@@ -31,7 +31,8 @@ StoredResponse TakePayment::answer(const PaymentRecord& p, const PayCommand* com
   if (p.status == domain::to_string(domain::PaymentStatus::succeeded))
     return {201, s_.documents.payment(p)};
   const Failure f = declined(p);
-  return {402, command && command->render_refusal ? command->render_refusal(f) : f.detail};
+  if (command && command->render_refusal) return command->render_refusal(f);
+  return {402, f.detail};
 }
 
 asio::awaitable<Outcome<PaymentAnswer>> TakePayment::pay(const OperationContext& ctx,
@@ -41,8 +42,6 @@ asio::awaitable<Outcome<PaymentAnswer>> TakePayment::pay(const OperationContext&
   if (!domain::valid_payment_method(c.payment_method))
     co_return std::unexpected(failures::validation(
         {{"payment_method", "must be 1 to 255 visible ASCII characters, such as pm_card_visa"}}));
-  // The gateway's breaker is open: refused before anything is recorded (nothing to settle later).
-  if (auto down = s_.gateway.refusing()) co_return std::unexpected(std::move(*down));
   const PaymentRequestKey request{c.key->user_id, c.key->key, c.key->fingerprint};
 
   // Recovery point 1: the payment is recorded before the gateway hears of it.
@@ -79,6 +78,10 @@ asio::awaitable<Outcome<PaymentAnswer>> TakePayment::pay(const OperationContext&
       if (!done) co_return std::unexpected(done.error());
       co_return PaymentAnswer{std::move(r), std::nullopt};
     }
+    if (auto down = s_.gateway.refusing()) {
+      co_await uow->rollback();
+      co_return std::unexpected(std::move(*down));
+    }
     std::optional<PaymentRecord> taken;
     if (!earlier.attempt_running) {
       auto take = co_await uow->payments().take(earlier.id, s_.lease);
@@ -100,6 +103,10 @@ asio::awaitable<Outcome<PaymentAnswer>> TakePayment::pay(const OperationContext&
   } else if (auto problem = domain::payment_amount_problem(
                  c.amount, domain::outstanding(order.total, order.paid_amount))) {
     refusal = failures::validation({{"amount", *problem}});
+  } else if (auto down = s_.gateway.refusing()) {
+    // The gateway's breaker is open: refused before anything is recorded (nothing to settle).
+    co_await uow->rollback();
+    co_return std::unexpected(std::move(*down));
   } else {
     auto now = co_await uow->now();
     if (!now) co_return std::unexpected(now.error());
@@ -115,14 +122,23 @@ asio::awaitable<Outcome<PaymentAnswer>> TakePayment::pay(const OperationContext&
     uow->payments().add(payment, request, s_.lease);
   }
   if (refusal) {
-    // Ended before the caller records the refusal with the key: the key's lock must be free.
-    co_await uow->rollback();
-    co_return std::unexpected(std::move(*refusal));
+    // Stored with the key in this transaction, while the key is claimed and the order locked: a
+    // refusal recorded later, in a transaction of its own, could land on a key that a retry has
+    // used to pay meanwhile.
+    if (!c.render_refusal) {
+      co_await uow->rollback();
+      co_return std::unexpected(std::move(*refusal));
+    }
+    StoredResponse r = c.render_refusal(*refusal);
+    uow->idempotency().complete(*c.key, r);
+    auto done = co_await uow->commit();
+    if (!done) co_return std::unexpected(done.error());
+    co_return PaymentAnswer{std::move(r), std::nullopt};
   }
   auto recorded = co_await uow->commit();
   if (!recorded) co_return std::unexpected(recorded.error());
   if (failpoint("payment.recorded") == FailpointAction::fail) {
-    co_await release(ctx, payment.id);
+    co_await release(ctx, payment);
     co_return std::unexpected(failpoint_failure());
   }
   auto settled = co_await charge_and_settle(ctx, payment, &c, false);
@@ -139,7 +155,7 @@ asio::awaitable<Outcome<StoredResponse>> TakePayment::charge_and_settle(
   if (ask_first) {
     auto found = co_await s_.gateway.find_charge(ctx, key);
     if (!found) {
-      co_await release(ctx, payment.id);
+      co_await release(ctx, payment);
       co_return std::unexpected(found.error());
     }
     outcome = std::move(*found);
@@ -150,13 +166,13 @@ asio::awaitable<Outcome<StoredResponse>> TakePayment::charge_and_settle(
                                 payment.order_id.to_string()};
     auto charged = co_await s_.gateway.charge(ctx, request);
     if (!charged) {
-      co_await release(ctx, payment.id);
+      co_await release(ctx, payment);
       co_return std::unexpected(charged.error());
     }
     outcome = std::move(*charged);
   }
   if (failpoint("payment.charged") == FailpointAction::fail) {
-    co_await release(ctx, payment.id);
+    co_await release(ctx, payment);
     co_return std::unexpected(failpoint_failure());
   }
 
@@ -216,10 +232,10 @@ asio::awaitable<Outcome<StoredResponse>> TakePayment::charge_and_settle(
 }
 
 asio::awaitable<void> TakePayment::release(const OperationContext& ctx,
-                                           const domain::Uuid& id) const {
+                                           const PaymentRecord& payment) const {
   // Best effort: if this fails too, the lease lapses by itself.
   auto uow = s_.data.begin(ctx, Access::write_per_round_trip);
-  uow->payments().release(id);
+  uow->payments().release(payment.id, payment.attempts);
   auto done = co_await uow->commit();
   (void)done;
 }
@@ -242,6 +258,10 @@ asio::awaitable<Outcome<bool>> TakePayment::finish(const OperationContext& ctx,
   auto done = co_await uow->commit();
   if (!done) co_return std::unexpected(done.error());
   if (!*taken) co_return false;
+  if ((*taken)->provider != s_.gateway.provider())  // its lease lapses; an operator decides
+    co_return std::unexpected(failures::conflict(
+        "provider-mismatch", "The payment was made with provider " + (*taken)->provider + ", not " +
+                                 s_.gateway.provider() + "."));
   auto settled = co_await charge_and_settle(ctx, **taken, nullptr, true);
   if (!settled) co_return std::unexpected(settled.error());
   co_return true;

@@ -24,8 +24,9 @@ struct PayCommand {
   std::string payment_method;
   std::optional<std::int64_t> amount;
   const IdempotencyScope* key = nullptr;  // required for requests
-  // The stored body of a refusal (402 payment-declined) as the API renders it.
-  std::function<std::string(const Failure&)> render_refusal;
+  // A refusal (402 payment-declined, 409, 422) as the API renders it, to be stored with the key
+  // in the transaction that decided it.
+  std::function<StoredResponse(const Failure&)> render_refusal;
 };
 
 // The answer (stored with the key), or why the key was not ours to use.
@@ -44,6 +45,8 @@ class TakePayment {
       const OperationContext& ctx, const domain::Uuid& order_id) const;
   // For the settlement job: takes over a pending payment whose lease lapsed and settles it.
   // false when there was nothing to take (settled meanwhile, or someone else's lease runs).
+  // A payment of another provider than this node's is left alone (conflict provider-mismatch):
+  // settling it here could charge it where it was never meant to go.
   boost::asio::awaitable<Outcome<bool>> finish(const OperationContext& ctx,
                                                const domain::Uuid& payment_id) const;
 
@@ -53,7 +56,8 @@ class TakePayment {
                                                                     const PaymentRecord& payment,
                                                                     const PayCommand* command,
                                                                     bool ask_first) const;
-  boost::asio::awaitable<void> release(const OperationContext& ctx, const domain::Uuid& id) const;
+  boost::asio::awaitable<void> release(const OperationContext& ctx,
+                                       const PaymentRecord& payment) const;
   StoredResponse answer(const PaymentRecord& p, const PayCommand* command) const;
 
   PaymentServices s_;

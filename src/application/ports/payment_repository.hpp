@@ -34,6 +34,7 @@ struct PaymentRecord {
   std::optional<std::string> failure_code;
   std::array<std::uint8_t, 32> request_fingerprint{};
   bool attempt_running = false;  // someone's lease on it has not lapsed
+  int attempts = 1;              // drivers it had; the current one's lease token
   std::string created_at;
 };
 
@@ -51,6 +52,7 @@ struct RefundRecord {
   std::string charge_reference;  // the gateway's id of the payment's charge
   std::array<std::uint8_t, 32> request_fingerprint{};
   bool attempt_running = false;
+  int attempts = 1;
   std::string created_at;
 };
 
@@ -62,6 +64,7 @@ struct CancellationRecord {
   std::string actor;
   std::optional<std::string> last_error;
   bool attempt_running = false;
+  int attempts = 1;
 };
 
 // What deciding on a new payment needs, read in one round trip after the order is locked.
@@ -97,8 +100,9 @@ class PaymentRepository {
       const domain::Uuid& id, Lease lease) = 0;
   // Queued: the outcome (status succeeded or failed) of a pending payment.
   virtual void settle(const PaymentRecord& payment) = 0;
-  // Queued: gives up the lease now, so the next retry need not wait for it to lapse.
-  virtual void release(const domain::Uuid& id) = 0;
+  // Queued: gives up the lease now, so the next retry need not wait for it to lapse — if it is
+  // still the caller's (`attempts` as the caller took it; a lease taken over since is left).
+  virtual void release(const domain::Uuid& id, int attempts) = 0;
   [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::vector<PaymentRecord>>> list(
       const domain::Uuid& order_id) = 0;
 
@@ -112,7 +116,7 @@ class PaymentRepository {
   [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::optional<RefundRecord>>> take_refund(
       const domain::Uuid& id, Lease lease) = 0;
   virtual void settle_refund(const RefundRecord& refund) = 0;
-  virtual void release_refund(const domain::Uuid& id) = 0;
+  virtual void release_refund(const domain::Uuid& id, int attempts) = 0;
   [[nodiscard]] virtual boost::asio::awaitable<Outcome<std::vector<RefundRecord>>> list_refunds(
       const domain::Uuid& order_id) = 0;
 
@@ -127,7 +131,7 @@ class PaymentRepository {
   take_cancellation(const domain::Uuid& id, Lease lease) = 0;
   // Queued: the cancellation's next step (and why, when it was compensated).
   virtual void advance_cancellation(const CancellationRecord& c) = 0;
-  virtual void release_cancellation(const domain::Uuid& id) = 0;
+  virtual void release_cancellation(const domain::Uuid& id, int attempts) = 0;
 };
 
 }  // namespace brandos::application

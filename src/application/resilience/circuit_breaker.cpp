@@ -49,7 +49,7 @@ CircuitBreaker::Permit CircuitBreaker::admit(Clock::time_point now) {
       if (probes_out_ < settings_.probes) {
         ++probes_out_;
         last_probe_ = now;
-        return {true, true, {}};
+        return {true, true, {}, opened_.load(std::memory_order_relaxed)};
       }
       refused_.fetch_add(1, std::memory_order_relaxed);
       return {false, false, settings_.open_for};
@@ -82,7 +82,8 @@ std::optional<std::chrono::milliseconds> CircuitBreaker::refusing(Clock::time_po
 void CircuitBreaker::succeeded(const Permit& permit, Clock::time_point) {
   std::lock_guard lock(mutex_);
   failures_ = 0;
-  if (permit.probe && state_.load(std::memory_order_relaxed) == BreakerState::half_open) {
+  if (permit.probe && state_.load(std::memory_order_relaxed) == BreakerState::half_open &&
+      permit.cycle == opened_.load(std::memory_order_relaxed)) {
     probes_out_ = 0;
     state_.store(BreakerState::closed, std::memory_order_relaxed);
   }
@@ -92,7 +93,7 @@ void CircuitBreaker::failed(const Permit& permit, Clock::time_point now) {
   std::lock_guard lock(mutex_);
   const BreakerState s = state_.load(std::memory_order_relaxed);
   if (s == BreakerState::half_open) {
-    if (permit.probe) open(now);
+    if (permit.probe && permit.cycle == opened_.load(std::memory_order_relaxed)) open(now);
     return;
   }
   if (s == BreakerState::open) return;  // a call admitted before it opened

@@ -42,6 +42,8 @@ class CircuitBreaker {
     bool allowed = false;
     bool probe = false;                     // report its outcome: it decides the state
     std::chrono::milliseconds retry_after;  // when refused: until the next probe may go
+    std::uint64_t cycle = 0;  // which opening a probe was let through for: a late report of a
+                              // probe written off is ignored by later cycles
   };
   // Whether a call may go now. Each allowed call must report succeeded() or failed().
   Permit admit(Clock::time_point now = Clock::now());

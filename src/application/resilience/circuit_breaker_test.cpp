@@ -80,6 +80,23 @@ TEST(CircuitBreaker, AfterOpenForOneProbeGoesItsSuccessClosesItsFailureReopens) 
   EXPECT_TRUE(b.admit(t0 + 1320ms).allowed);
 }
 
+TEST(CircuitBreaker, ALateReportOfAProbeFromAnEarlierOpeningDecidesNothing) {
+  CircuitBreaker b("gateway", settings());
+  const auto t0 = Clock::now();
+  for (int i = 0; i < 3; ++i) fail(b, t0);
+  const auto stale = b.admit(t0 + 600ms);  // written off later, reported late
+  ASSERT_TRUE(stale.probe);
+  auto second = b.admit(t0 + 1200ms);
+  ASSERT_TRUE(second.probe);
+  b.failed(second, t0 + 1210ms);  // opened again
+  auto third = b.admit(t0 + 1800ms);
+  ASSERT_TRUE(third.probe);
+  b.succeeded(stale, t0 + 1810ms);  // from the first opening: ignored
+  EXPECT_EQ(b.state(), BreakerState::half_open);
+  b.failed(third, t0 + 1820ms);
+  EXPECT_EQ(b.state(), BreakerState::open);
+}
+
 TEST(CircuitBreaker, AProbeNeverReportedIsWrittenOffAfterOpenFor) {
   CircuitBreaker b("gateway", settings());
   const auto t0 = Clock::now();

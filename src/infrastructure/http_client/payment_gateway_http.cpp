@@ -171,21 +171,16 @@ asio::awaitable<Outcome<PaymentGatewayHttp::Reply>> PaymentGatewayHttp::call(
     const auto permit = breaker_.admit();
     if (!permit.allowed)
       co_return std::unexpected(gateway_down(application::retry_after_seconds(permit.retry_after)));
-    const auto deadline = std::min(ctx.deadline, Clock::now() + options_.attempt_timeout);
-    auto reply = co_await attempt(post, path, key, body, deadline);
+    const auto own_deadline = Clock::now() + options_.attempt_timeout;
+    const bool callers_deadline_first = ctx.deadline < own_deadline;
+    auto reply = co_await attempt(post, path, key, body, std::min(ctx.deadline, own_deadline));
     if (reply && (accept(*reply) || (reply->status >= 400 && reply->status < 500))) {
       // The gateway answered (a 4xx is our request's fault, not the gateway's health).
       breaker_.succeeded(permit);
-      if (!accept(*reply)) {
-        observability::log_warn("payment_gateway_refused")
-            .str("path", path)
-            .num("status", static_cast<std::int64_t>(reply->status))
-            .write();
-        co_return std::unexpected(gateway_down(5));
-      }
       co_return std::move(*reply);
     }
-    breaker_.failed(permit);
+    // Out of the caller's time is not the gateway's fault: no verdict for the breaker.
+    if (reply || !callers_deadline_first) breaker_.failed(permit);
     const auto pause = full_jitter(options_.retry_base, options_.retry_cap, n - 1);
     if (n >= options_.attempts || Clock::now() + pause >= ctx.deadline)
       co_return std::unexpected(gateway_down(2));
@@ -194,17 +189,37 @@ asio::awaitable<Outcome<PaymentGatewayHttp::Reply>> PaymentGatewayHttp::call(
   }
 }
 
+// A 4xx answer to a write is final: the gateway refuses the request as made (a wrong key, a
+// malformed request), and asking again with the same key would be refused again. It ends the
+// payment or refund as failed, with the status in its code, rather than leaving it pending for
+// ever; the log line tells operators.
+namespace {
+std::string rejected(const std::string& path, int status) {
+  observability::log_warn("payment_gateway_rejected")
+      .str("path", path)
+      .num("status", static_cast<std::int64_t>(status))
+      .write();
+  return "gateway_rejected_" + std::to_string(status);
+}
+}  // namespace
+
 asio::awaitable<Outcome<application::GatewayCharge>> PaymentGatewayHttp::charge(
     const application::OperationContext& ctx, const application::ChargeRequest& r) {
-  auto reply = co_await call(ctx, true, "/v1/charges", r.key, charge_body(r), is_charge);
+  const std::string body = charge_body(r);
+  auto reply = co_await call(ctx, true, "/v1/charges", r.key, body, is_charge);
   if (!reply) co_return std::unexpected(reply.error());
+  if (reply->status != 200)
+    co_return application::GatewayCharge{false, "", rejected("/v1/charges", reply->status)};
   co_return *parse_charge(reply->body);
 }
 
 asio::awaitable<Outcome<application::GatewayRefund>> PaymentGatewayHttp::refund(
     const application::OperationContext& ctx, const application::RefundRequest& r) {
-  auto reply = co_await call(ctx, true, "/v1/refunds", r.key, refund_body(r), is_refund);
+  const std::string body = refund_body(r);
+  auto reply = co_await call(ctx, true, "/v1/refunds", r.key, body, is_refund);
   if (!reply) co_return std::unexpected(reply.error());
+  if (reply->status != 200)
+    co_return application::GatewayRefund{false, "", rejected("/v1/refunds", reply->status)};
   co_return *parse_refund(reply->body);
 }
 
@@ -212,9 +227,12 @@ asio::awaitable<Outcome<std::optional<application::GatewayCharge>>> PaymentGatew
     const application::OperationContext& ctx, const std::string& key) {
   const std::string path =
       "/v1/charges?idempotency_key=" + boost::urls::encode(key, boost::urls::unreserved_chars);
-  auto reply = co_await call(ctx, false, path, key, "", is_lookup);
+  const std::string no_body;  // named: no temporary inside the co_await (GCC 12)
+  auto reply = co_await call(ctx, false, path, key, no_body, is_lookup);
   if (!reply) co_return std::unexpected(reply.error());
   if (reply->status == 404) co_return std::optional<application::GatewayCharge>{};
+  if (reply->status != 200)  // the lookup refused (a wrong key): the outcome stays unknown
+    co_return std::unexpected(gateway_down(5));
   co_return parse_charge(reply->body);
 }
 

@@ -19,6 +19,15 @@ constexpr KnownConstraint kKnown[] = {
     {"users_one_owner", "owner-exists", "The brand already has an owner."},
     {"products_sku_per_tenant", "sku-taken", "A product with this SKU already exists."},
     {"customers_email_per_tenant", "email-taken", "A customer with this e-mail already exists."},
+    // Guards behind the order's lock (migration 0017): reached only if that check were bypassed.
+    {"payments_one_live_per_order", "payment-in-progress",
+     "Another payment of this order is being processed or has succeeded."},
+    {"order_cancellations_one_running", "cancellation-in-progress",
+     "The order is being cancelled already."},
+    {"payments_tenant_id_request_user_id_request_key_key", "idempotency-key-in-use",
+     "A request with this Idempotency-Key is still being processed; retry shortly."},
+    {"refunds_tenant_id_request_user_id_request_key_key", "idempotency-key-in-use",
+     "A request with this Idempotency-Key is still being processed; retry shortly."},
 };
 
 }  // namespace

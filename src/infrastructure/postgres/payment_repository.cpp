@@ -39,6 +39,7 @@ PaymentRecord payment_of(const Row& row) {
   p.failure_code = row.optional_text("failure_code");
   p.request_fingerprint = fingerprint_of(row.view("fingerprint"));
   p.attempt_running = row.boolean("attempt_running");
+  p.attempts = row.int32("attempts");
   p.created_at = row.text("created_at");
   return p;
 }
@@ -58,6 +59,7 @@ RefundRecord refund_of(const Row& row) {
   r.charge_reference = row.text("charge_reference");
   r.request_fingerprint = fingerprint_of(row.view("fingerprint"));
   r.attempt_running = row.boolean("attempt_running");
+  r.attempts = row.int32("attempts");
   r.created_at = row.text("created_at");
   return r;
 }
@@ -71,6 +73,7 @@ CancellationRecord cancellation_of(const Row& row) {
   c.actor = row.text("actor");
   c.last_error = row.optional_text("last_error");
   c.attempt_running = row.boolean("attempt_running");
+  c.attempts = row.int32("attempts");
   return c;
 }
 
@@ -125,8 +128,8 @@ void PaymentRepository::settle(const PaymentRecord& p) {
       Statement(kSettlePayment, tenant_, p.id, p.status, p.provider_reference, p.failure_code));
 }
 
-void PaymentRepository::release(const domain::Uuid& id) {
-  s_.queue(Statement(kReleasePayment, tenant_, id));
+void PaymentRepository::release(const domain::Uuid& id, int attempts) {
+  s_.queue(Statement(kReleasePayment, tenant_, id, static_cast<std::int32_t>(attempts)));
 }
 
 asio::awaitable<Outcome<std::vector<PaymentRecord>>> PaymentRepository::list(
@@ -189,8 +192,8 @@ void PaymentRepository::settle_refund(const RefundRecord& refund) {
                      refund.failure_code));
 }
 
-void PaymentRepository::release_refund(const domain::Uuid& id) {
-  s_.queue(Statement(kReleaseRefund, tenant_, id));
+void PaymentRepository::release_refund(const domain::Uuid& id, int attempts) {
+  s_.queue(Statement(kReleaseRefund, tenant_, id, static_cast<std::int32_t>(attempts)));
 }
 
 asio::awaitable<Outcome<std::vector<RefundRecord>>> PaymentRepository::list_refunds(
@@ -229,8 +232,8 @@ void PaymentRepository::advance_cancellation(const CancellationRecord& c) {
   s_.queue(Statement(kAdvanceCancellation, tenant_, c.id, c.step, c.last_error));
 }
 
-void PaymentRepository::release_cancellation(const domain::Uuid& id) {
-  s_.queue(Statement(kReleaseCancellation, tenant_, id));
+void PaymentRepository::release_cancellation(const domain::Uuid& id, int attempts) {
+  s_.queue(Statement(kReleaseCancellation, tenant_, id, static_cast<std::int32_t>(attempts)));
 }
 
 }  // namespace brandos::pg

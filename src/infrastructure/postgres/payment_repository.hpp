@@ -19,7 +19,7 @@ class PaymentRepository final : public application::PaymentRepository {
   boost::asio::awaitable<application::Outcome<std::optional<application::PaymentRecord>>> take(
       const domain::Uuid& id, Lease lease) override;
   void settle(const application::PaymentRecord& payment) override;
-  void release(const domain::Uuid& id) override;
+  void release(const domain::Uuid& id, int attempts) override;
   boost::asio::awaitable<application::Outcome<std::vector<application::PaymentRecord>>> list(
       const domain::Uuid& order_id) override;
 
@@ -34,7 +34,7 @@ class PaymentRepository final : public application::PaymentRepository {
   boost::asio::awaitable<application::Outcome<std::optional<application::RefundRecord>>>
   take_refund(const domain::Uuid& id, Lease lease) override;
   void settle_refund(const application::RefundRecord& refund) override;
-  void release_refund(const domain::Uuid& id) override;
+  void release_refund(const domain::Uuid& id, int attempts) override;
   boost::asio::awaitable<application::Outcome<std::vector<application::RefundRecord>>> list_refunds(
       const domain::Uuid& order_id) override;
 
@@ -45,7 +45,7 @@ class PaymentRepository final : public application::PaymentRepository {
   boost::asio::awaitable<application::Outcome<std::optional<application::CancellationRecord>>>
   take_cancellation(const domain::Uuid& id, Lease lease) override;
   void advance_cancellation(const application::CancellationRecord& c) override;
-  void release_cancellation(const domain::Uuid& id) override;
+  void release_cancellation(const domain::Uuid& id, int attempts) override;
 
  private:
   TenantSession& s_;

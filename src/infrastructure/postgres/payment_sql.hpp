@@ -8,7 +8,7 @@ namespace brandos::pg::payment_sql {
 inline constexpr Query kByRequest{"payments.by_request", R"sql(
 SELECT p.id, p.order_id, p.status, p.amount, p.currency, p.provider, p.payment_method,
        p.provider_reference, p.failure_code, encode(p.request_fingerprint, 'hex') AS fingerprint,
-       p.attempt_until > now() AS attempt_running, to_char(p.created_at AT TIME ZONE 'UTC',
+       p.attempt_until > now() AS attempt_running, p.attempts, to_char(p.created_at AT TIME ZONE 'UTC',
        'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at
 FROM brandos.payments p
 WHERE p.tenant_id = $1 AND p.request_user_id = $2 AND p.request_key = $3)sql"};
@@ -16,7 +16,7 @@ WHERE p.tenant_id = $1 AND p.request_user_id = $2 AND p.request_key = $3)sql"};
 inline constexpr Query kLiveOnOrder{"payments.live_on_order", R"sql(
 SELECT p.id, p.order_id, p.status, p.amount, p.currency, p.provider, p.payment_method,
        p.provider_reference, p.failure_code, encode(p.request_fingerprint, 'hex') AS fingerprint,
-       p.attempt_until > now() AS attempt_running, to_char(p.created_at AT TIME ZONE 'UTC',
+       p.attempt_until > now() AS attempt_running, p.attempts, to_char(p.created_at AT TIME ZONE 'UTC',
        'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at
 FROM brandos.payments p
 WHERE p.tenant_id = $1 AND p.order_id = $2 AND p.status IN ('pending', 'succeeded'))sql"};
@@ -31,7 +31,7 @@ VALUES ($2, $1, $3, 'pending', $4, $5, $6, $7, $8, $9, $10::bytea,
 inline constexpr Query kLockPayment{"payments.lock", R"sql(
 SELECT p.id, p.order_id, p.status, p.amount, p.currency, p.provider, p.payment_method,
        p.provider_reference, p.failure_code, encode(p.request_fingerprint, 'hex') AS fingerprint,
-       p.attempt_until > now() AS attempt_running, to_char(p.created_at AT TIME ZONE 'UTC',
+       p.attempt_until > now() AS attempt_running, p.attempts, to_char(p.created_at AT TIME ZONE 'UTC',
        'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at
 FROM brandos.payments p WHERE p.tenant_id = $1 AND p.id = $2 FOR UPDATE)sql"};
 
@@ -44,7 +44,7 @@ SET attempt_until = now() + make_interval(secs => $3::bigint / 1000.0), attempts
 WHERE p.tenant_id = $1 AND p.id = $2 AND p.status = 'pending' AND p.attempt_until <= now()
 RETURNING p.id, p.order_id, p.status, p.amount, p.currency, p.provider, p.payment_method,
        p.provider_reference, p.failure_code, encode(p.request_fingerprint, 'hex') AS fingerprint,
-       p.attempt_until > now() AS attempt_running, to_char(p.created_at AT TIME ZONE 'UTC',
+       p.attempt_until > now() AS attempt_running, p.attempts, to_char(p.created_at AT TIME ZONE 'UTC',
        'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at)sql"};
 
 inline constexpr Query kSettlePayment{"payments.settle", R"sql(
@@ -55,12 +55,12 @@ WHERE tenant_id = $1 AND id = $2 AND status = 'pending')sql"};
 
 inline constexpr Query kReleasePayment{"payments.release", R"sql(
 UPDATE brandos.payments SET attempt_until = now()
-WHERE tenant_id = $1 AND id = $2 AND status = 'pending')sql"};
+WHERE tenant_id = $1 AND id = $2 AND status = 'pending' AND attempts = $3)sql"};
 
 inline constexpr Query kListPayments{"payments.list", R"sql(
 SELECT p.id, p.order_id, p.status, p.amount, p.currency, p.provider, p.payment_method,
        p.provider_reference, p.failure_code, encode(p.request_fingerprint, 'hex') AS fingerprint,
-       p.attempt_until > now() AS attempt_running, to_char(p.created_at AT TIME ZONE 'UTC',
+       p.attempt_until > now() AS attempt_running, p.attempts, to_char(p.created_at AT TIME ZONE 'UTC',
        'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at
 FROM brandos.payments p WHERE p.tenant_id = $1 AND p.order_id = $2 ORDER BY p.id DESC)sql"};
 
@@ -69,7 +69,7 @@ SELECT r.id, r.order_id, r.payment_id, r.status, r.amount, r.currency, r.reason,
        r.provider_reference, r.failure_code, r.cancellation_id,
        coalesce(encode(r.request_fingerprint, 'hex'), '') AS fingerprint,
        coalesce((SELECT c.provider_reference FROM brandos.payments c           WHERE c.tenant_id = r.tenant_id AND c.id = r.payment_id),
-       '') AS charge_reference, r.attempt_until > now() AS attempt_running,
+       '') AS charge_reference, r.attempt_until > now() AS attempt_running, r.attempts,
        to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at
 FROM brandos.refunds r
 WHERE r.tenant_id = $1 AND r.request_user_id = $2 AND r.request_key = $3)sql"};
@@ -77,7 +77,7 @@ WHERE r.tenant_id = $1 AND r.request_user_id = $2 AND r.request_key = $3)sql"};
 inline constexpr Query kSucceededPayment{"payments.succeeded_on_order", R"sql(
 SELECT p.id, p.order_id, p.status, p.amount, p.currency, p.provider, p.payment_method,
        p.provider_reference, p.failure_code, encode(p.request_fingerprint, 'hex') AS fingerprint,
-       p.attempt_until > now() AS attempt_running, to_char(p.created_at AT TIME ZONE 'UTC',
+       p.attempt_until > now() AS attempt_running, p.attempts, to_char(p.created_at AT TIME ZONE 'UTC',
        'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at
 FROM brandos.payments p
 WHERE p.tenant_id = $1 AND p.order_id = $2 AND p.status = 'succeeded')sql"};
@@ -91,7 +91,7 @@ SELECT coalesce((SELECT sum(amount) FROM brandos.refunds
 
 inline constexpr Query kRunningCancellation{"order_cancellations.running", R"sql(
 SELECT c.id, c.order_id, c.step, c.reason, c.actor, c.last_error,
-       c.attempt_until > now() AS attempt_running
+       c.attempt_until > now() AS attempt_running, c.attempts
 FROM brandos.order_cancellations c
 WHERE c.tenant_id = $1 AND c.order_id = $2 AND c.step NOT IN ('completed', 'compensated'))sql"};
 
@@ -107,7 +107,7 @@ SELECT r.id, r.order_id, r.payment_id, r.status, r.amount, r.currency, r.reason,
        r.provider_reference, r.failure_code, r.cancellation_id,
        coalesce(encode(r.request_fingerprint, 'hex'), '') AS fingerprint,
        coalesce((SELECT c.provider_reference FROM brandos.payments c           WHERE c.tenant_id = r.tenant_id AND c.id = r.payment_id),
-       '') AS charge_reference, r.attempt_until > now() AS attempt_running,
+       '') AS charge_reference, r.attempt_until > now() AS attempt_running, r.attempts,
        to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at
 FROM brandos.refunds r WHERE r.tenant_id = $1 AND r.id = $2 FOR UPDATE OF r)sql"};
 
@@ -121,7 +121,7 @@ RETURNING r.id, r.order_id, r.payment_id, r.status, r.amount, r.currency, r.reas
        r.provider_reference, r.failure_code, r.cancellation_id,
        coalesce(encode(r.request_fingerprint, 'hex'), '') AS fingerprint,
        coalesce((SELECT c.provider_reference FROM brandos.payments c           WHERE c.tenant_id = r.tenant_id AND c.id = r.payment_id),
-       '') AS charge_reference, r.attempt_until > now() AS attempt_running,
+       '') AS charge_reference, r.attempt_until > now() AS attempt_running, r.attempts,
        to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at)sql"};
 
 inline constexpr Query kSettleRefund{"refunds.settle", R"sql(
@@ -132,14 +132,14 @@ WHERE tenant_id = $1 AND id = $2 AND status = 'pending')sql"};
 
 inline constexpr Query kReleaseRefund{"refunds.release", R"sql(
 UPDATE brandos.refunds SET attempt_until = now()
-WHERE tenant_id = $1 AND id = $2 AND status = 'pending')sql"};
+WHERE tenant_id = $1 AND id = $2 AND status = 'pending' AND attempts = $3)sql"};
 
 inline constexpr Query kListRefunds{"refunds.list", R"sql(
 SELECT r.id, r.order_id, r.payment_id, r.status, r.amount, r.currency, r.reason,
        r.provider_reference, r.failure_code, r.cancellation_id,
        coalesce(encode(r.request_fingerprint, 'hex'), '') AS fingerprint,
        coalesce((SELECT c.provider_reference FROM brandos.payments c           WHERE c.tenant_id = r.tenant_id AND c.id = r.payment_id),
-       '') AS charge_reference, r.attempt_until > now() AS attempt_running,
+       '') AS charge_reference, r.attempt_until > now() AS attempt_running, r.attempts,
        to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at
 FROM brandos.refunds r WHERE r.tenant_id = $1 AND r.order_id = $2 ORDER BY r.id DESC)sql"};
 
@@ -150,7 +150,7 @@ VALUES ($2, $1, $3, $4, $5, $6, now() + make_interval(secs => $7::bigint / 1000.
 
 inline constexpr Query kLockCancellation{"order_cancellations.lock", R"sql(
 SELECT c.id, c.order_id, c.step, c.reason, c.actor, c.last_error,
-       c.attempt_until > now() AS attempt_running
+       c.attempt_until > now() AS attempt_running, c.attempts
 FROM brandos.order_cancellations c WHERE c.tenant_id = $1 AND c.id = $2 FOR UPDATE)sql"};
 
 inline constexpr Query kLockCancellationRefund{"refunds.lock_of_cancellation", R"sql(
@@ -158,7 +158,7 @@ SELECT r.id, r.order_id, r.payment_id, r.status, r.amount, r.currency, r.reason,
        r.provider_reference, r.failure_code, r.cancellation_id,
        coalesce(encode(r.request_fingerprint, 'hex'), '') AS fingerprint,
        coalesce((SELECT c.provider_reference FROM brandos.payments c           WHERE c.tenant_id = r.tenant_id AND c.id = r.payment_id),
-       '') AS charge_reference, r.attempt_until > now() AS attempt_running,
+       '') AS charge_reference, r.attempt_until > now() AS attempt_running, r.attempts,
        to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at
 FROM brandos.refunds r WHERE r.tenant_id = $1 AND r.cancellation_id = $2 FOR UPDATE OF r)sql"};
 
@@ -169,7 +169,7 @@ SET attempt_until = now() + make_interval(secs => $3::bigint / 1000.0), attempts
 WHERE c.tenant_id = $1 AND c.id = $2 AND c.step NOT IN ('completed', 'compensated')
   AND c.attempt_until <= now()
 RETURNING c.id, c.order_id, c.step, c.reason, c.actor, c.last_error,
-       c.attempt_until > now() AS attempt_running)sql"};
+       c.attempt_until > now() AS attempt_running, c.attempts)sql"};
 
 // Finished sagas give up their lease with their last step.
 inline constexpr Query kAdvanceCancellation{"order_cancellations.advance", R"sql(
@@ -180,6 +180,6 @@ WHERE tenant_id = $1 AND id = $2)sql"};
 
 inline constexpr Query kReleaseCancellation{"order_cancellations.release", R"sql(
 UPDATE brandos.order_cancellations SET attempt_until = now()
-WHERE tenant_id = $1 AND id = $2 AND step NOT IN ('completed', 'compensated'))sql"};
+WHERE tenant_id = $1 AND id = $2 AND step NOT IN ('completed', 'compensated') AND attempts = $3)sql"};
 
 }  // namespace brandos::pg::payment_sql
