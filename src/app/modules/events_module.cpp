@@ -1,5 +1,7 @@
 #include "app/modules/events_module.hpp"
 
+#include "infrastructure/observability/breaker_metrics.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -38,7 +40,14 @@ void EventsModule::start() {
     // The relay publishes to the broker; this node's consumers read their own queues. Nodes that
     // run no jobs publish and consume nothing.
     const auto broker = amqp::parse_amqp_url(config_.amqp_url);
-    rabbitmq_ = std::make_unique<amqp::RabbitMqEventPublisher>(broker, runtime_.registry());
+    broker_breaker_ = std::make_unique<application::CircuitBreaker>(
+        "rabbitmq",
+        application::BreakerSettings{config_.breaker_failures,
+                                     std::chrono::milliseconds(config_.breaker_window_ms),
+                                     std::chrono::milliseconds(config_.breaker_open_ms), 1});
+    observability::register_breaker_metrics(runtime_.registry(), *broker_breaker_);
+    rabbitmq_ = std::make_unique<amqp::RabbitMqEventPublisher>(broker, runtime_.registry(),
+                                                               broker_breaker_.get());
     publisher = rabbitmq_.get();
     if (config_.jobs)
       for (auto* c : consumers_) {

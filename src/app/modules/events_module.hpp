@@ -38,7 +38,8 @@ class EventsModule final : public Module, public RouteSource {
   JobsModule& jobs_;
   std::unique_ptr<application::ProjectSales> sales_projection_;
   std::unique_ptr<local::InProcessEventPublisher> in_process_;
-  std::unique_ptr<amqp::RabbitMqEventPublisher> rabbitmq_;  // with --amqp-url
+  std::unique_ptr<application::CircuitBreaker> broker_breaker_;  // before the publisher using it
+  std::unique_ptr<amqp::RabbitMqEventPublisher> rabbitmq_;       // with --amqp-url
   std::vector<application::EventConsumer*> consumers_;
   std::vector<std::unique_ptr<amqp::RabbitMqEventSubscription>> feeds_;  // with --amqp-url
   std::unique_ptr<application::RelayOutbox> relay_;

@@ -35,8 +35,10 @@ amqp_table_entry_t text_entry(const char* key, const std::string& value) {
 }  // namespace
 
 RabbitMqEventPublisher::RabbitMqEventPublisher(BrokerAddress address,
-                                               observability::Registry& registry)
+                                               observability::Registry& registry,
+                                               application::CircuitBreaker* breaker)
     : address_(std::move(address)),
+      breaker_(breaker),
       returned_(registry.counter("amqp_returned_total",
                                  "Events the broker returned as unroutable (published again).")),
       nacked_(registry.counter("amqp_nacked_total", "Events the broker refused to confirm.")),
@@ -98,6 +100,16 @@ void RabbitMqEventPublisher::run() {
         continue;
       }
     }
+    application::CircuitBreaker::Permit permit{true, false, {}, 0};
+    if (breaker_ != nullptr) {
+      permit = breaker_->admit();
+      if (!permit.allowed) {
+        batch.done(std::unexpected(application::failures::unavailable(
+            "RabbitMQ is down (its circuit breaker is open).",
+            application::retry_after_seconds(permit.retry_after))));
+        continue;
+      }
+    }
     try {
       if (!session_) {
         session_ =
@@ -107,8 +119,11 @@ void RabbitMqEventPublisher::run() {
         next_tag_ = 1;
         observability::log_info("amqp_connected").str("role", "publisher").write();
       }
-      batch.done(publish_and_confirm(*session_, batch));
+      const std::size_t confirmed = publish_and_confirm(*session_, batch);
+      if (breaker_ != nullptr) breaker_->succeeded(permit);
+      batch.done(confirmed);
     } catch (const AmqpError& e) {
+      if (breaker_ != nullptr) breaker_->failed(permit);
       session_.reset();
       connection_failures_.inc();
       observability::log_warn("amqp_publish_failed").str("error", e.what()).write();

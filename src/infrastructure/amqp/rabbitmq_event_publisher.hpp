@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "application/ports/event_stream.hpp"
+#include "application/resilience/circuit_breaker.hpp"
 #include "infrastructure/amqp/amqp_session.hpp"
 #include "infrastructure/observability/metrics.hpp"
 
@@ -23,7 +24,10 @@ namespace brandos::amqp {
 
 class RabbitMqEventPublisher final : public application::EventPublisher {
  public:
-  RabbitMqEventPublisher(BrokerAddress address, observability::Registry& registry);
+  // `breaker` (may be null; must outlive this) guards the broker: while it is open, batches fail
+  // at once instead of each waiting out a connect to a broker that is down (ADR 0019).
+  RabbitMqEventPublisher(BrokerAddress address, observability::Registry& registry,
+                         application::CircuitBreaker* breaker = nullptr);
   ~RabbitMqEventPublisher() override;
   boost::asio::awaitable<application::Outcome<std::size_t>> publish(
       const application::OperationContext& ctx,
@@ -39,6 +43,7 @@ class RabbitMqEventPublisher final : public application::EventPublisher {
   std::size_t publish_and_confirm(AmqpSession& session, const Batch& batch);
 
   BrokerAddress address_;
+  application::CircuitBreaker* breaker_;
   observability::Counter& returned_;
   observability::Counter& nacked_;
   observability::Counter& connection_failures_;
