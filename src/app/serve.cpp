@@ -16,6 +16,7 @@
 #include "app/request_observer.hpp"
 #include "app/runtime.hpp"
 #include "infrastructure/crypto/random.hpp"
+#include "infrastructure/observability/business_metrics.hpp"
 #include "infrastructure/observability/log.hpp"
 #include "infrastructure/observability/metrics.hpp"
 #include "infrastructure/observability/process_metrics.hpp"
@@ -57,15 +58,16 @@ int serve(const Config& config) {
   registry.gauge("http_open_connections", "Open client connections.", {},
                  [&open_connections] { return static_cast<double>(open_connections.count()); });
 
+  observability::PrometheusBusinessMetrics business(registry);
   Runtime runtime(config.threads, registry);
   DatabaseModule database(config, runtime, registry, ids);
   IdentityModule identity(config, runtime, database, ids);
   CatalogModule catalog(runtime, database, documents, ids);
-  OrderingModule ordering(config, runtime, database, documents, ids);
+  OrderingModule ordering(config, runtime, database, documents, ids, business);
   CustomersModule customers(config, runtime, database, documents, ids);
-  JobsModule jobs(config, runtime, database, documents, ids);
+  JobsModule jobs(config, runtime, database, documents, ids, business);
   PaymentsModule payments(config, runtime, database, config.api ? &ordering : nullptr, jobs,
-                          documents, ids);
+                          documents, ids, business);
   EventsModule events(config, runtime, database, jobs);
   WebhooksModule webhooks(config, runtime, database, events, jobs, ids);
   HttpModule http(config, runtime, database, identity,

@@ -22,7 +22,8 @@ void OrderingModule::start() {
   for (int i = 0; i < runtime_.threads(); ++i) {
     PerThread t;
     t.orders = std::make_unique<application::ManageOrders>(
-        database_.tenant_data(i), documents_, ids_, config_.order_batch_max, batch_metrics_.get());
+        database_.tenant_data(i), documents_, ids_, config_.order_batch_max, batch_metrics_.get(),
+        &business_);
     t.idempotency = std::make_unique<application::IdempotentRequests>(database_.tenant_data(i));
     t.api = std::make_unique<api::OrderingApi>(
         api::OrderingApi{*t.orders, *t.idempotency, fingerprints_});

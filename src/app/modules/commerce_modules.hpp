@@ -36,8 +36,14 @@ class CatalogModule final : public Module, public RouteSource {
 class OrderingModule final : public Module, public RouteSource {
  public:
   OrderingModule(const Config& config, Runtime& runtime, DatabaseModule& database,
-                 const application::ResourceDocuments& documents, application::IdGenerator& ids)
-      : config_(config), runtime_(runtime), database_(database), documents_(documents), ids_(ids) {}
+                 const application::ResourceDocuments& documents, application::IdGenerator& ids,
+                 application::BusinessMetrics& business)
+      : config_(config),
+        runtime_(runtime),
+        database_(database),
+        documents_(documents),
+        ids_(ids),
+        business_(business) {}
   std::string_view name() const override { return "ordering"; }
   void start() override;
   void add_routes(int thread, api::Router& router) override;
@@ -58,6 +64,7 @@ class OrderingModule final : public Module, public RouteSource {
   DatabaseModule& database_;
   const application::ResourceDocuments& documents_;
   application::IdGenerator& ids_;
+  application::BusinessMetrics& business_;
   crypto::Sha256RequestFingerprints fingerprints_;
   std::vector<PerThread> threads_;
 };

@@ -19,8 +19,14 @@ namespace brandos::app {
 class JobsModule final : public Module {
  public:
   JobsModule(const Config& config, Runtime& runtime, DatabaseModule& database,
-             const application::ResourceDocuments& documents, application::IdGenerator& ids)
-      : config_(config), runtime_(runtime), database_(database), documents_(documents), ids_(ids) {}
+             const application::ResourceDocuments& documents, application::IdGenerator& ids,
+             application::BusinessMetrics& business)
+      : config_(config),
+        runtime_(runtime),
+        database_(database),
+        documents_(documents),
+        ids_(ids),
+        business_(business) {}
   std::string_view name() const override { return "jobs"; }
   // Before start(): a job this node may lead, under the lease named `job` ([a-z0-9-]).
   void add(std::string job, LeaderJob run);
@@ -42,6 +48,7 @@ class JobsModule final : public Module {
   DatabaseModule& database_;
   const application::ResourceDocuments& documents_;
   application::IdGenerator& ids_;
+  application::BusinessMetrics& business_;
   // The expiry's own use cases, on the jobs' connections.
   std::unique_ptr<application::ManageOrders> orders_;
   std::unique_ptr<application::ExpireUnpaidOrders> expire_;

@@ -16,14 +16,16 @@ constexpr int kSettlementBatch = 100;
 PaymentsModule::PaymentsModule(const Config& config, Runtime& runtime, DatabaseModule& database,
                                OrderingModule* ordering, JobsModule& jobs,
                                const application::ResourceDocuments& documents,
-                               application::IdGenerator& ids)
+                               application::IdGenerator& ids,
+                               application::BusinessMetrics& business)
     : config_(config),
       runtime_(runtime),
       database_(database),
       ordering_(ordering),
       jobs_(jobs),
       documents_(documents),
-      ids_(ids) {}
+      ids_(ids),
+      business_(business) {}
 
 PaymentsModule::~PaymentsModule() = default;
 
@@ -31,7 +33,7 @@ PaymentsModule::UseCases PaymentsModule::use_cases(application::TenantData& data
                                                    const application::ManageOrders& orders) {
   const application::PaymentServices services{
       data, *gateway_, documents_, ids_,
-      std::chrono::milliseconds(config_.payment_attempt_lease_ms)};
+      std::chrono::milliseconds(config_.payment_attempt_lease_ms), &business_};
   UseCases u;
   u.payments = std::make_unique<application::TakePayment>(services);
   u.refunds = std::make_unique<application::RefundPayment>(services);
@@ -81,8 +83,8 @@ void PaymentsModule::start() {
 }
 
 void PaymentsModule::add_settlement_job() {
-  job_orders_ =
-      std::make_unique<application::ManageOrders>(database_.jobs_tenant_data(), documents_, ids_);
+  job_orders_ = std::make_unique<application::ManageOrders>(
+      database_.jobs_tenant_data(), documents_, ids_, 1, nullptr, &business_);
   job_cases_ = use_cases(database_.jobs_tenant_data(), *job_orders_);
   settle_ = std::make_unique<application::SettleUnfinishedPayments>(
       database_.jobs_maintenance(), *job_cases_.payments, *job_cases_.refunds,

@@ -24,7 +24,8 @@ class PaymentsModule final : public Module, public RouteSource {
   // `ordering` is null in a worker (no routes there).
   PaymentsModule(const Config& config, Runtime& runtime, DatabaseModule& database,
                  OrderingModule* ordering, JobsModule& jobs,
-                 const application::ResourceDocuments& documents, application::IdGenerator& ids);
+                 const application::ResourceDocuments& documents, application::IdGenerator& ids,
+                 application::BusinessMetrics& business);
   ~PaymentsModule() override;
   std::string_view name() const override { return "payments"; }
   void start() override;
@@ -47,6 +48,7 @@ class PaymentsModule final : public Module, public RouteSource {
   JobsModule& jobs_;
   const application::ResourceDocuments& documents_;
   application::IdGenerator& ids_;
+  application::BusinessMetrics& business_;
   std::unique_ptr<application::CircuitBreaker> breaker_;
   std::unique_ptr<application::PaymentGateway> gateway_;
   http_client::PaymentGatewayHttp* http_gateway_ = nullptr;  // gateway_, when it is the HTTP one

@@ -38,8 +38,9 @@ const char* event_type(domain::OrderAction a) {
 }  // namespace
 
 ManageOrders::ManageOrders(TenantData& data, const ResourceDocuments& documents, IdGenerator& ids,
-                           int batch_orders, OrderBatchMetrics* batch_metrics)
-    : data_(data), documents_(documents), ids_(ids) {
+                           int batch_orders, OrderBatchMetrics* batch_metrics,
+                           BusinessMetrics* business)
+    : data_(data), documents_(documents), ids_(ids), business_(business) {
   if (batch_orders > 1)
     batches_ = std::make_unique<OrderBatches>(
         batch_orders, [this](std::vector<PendingOrder*>& batch) { return place_batch(batch); },
@@ -224,6 +225,7 @@ asio::awaitable<Outcome<void>> ManageOrders::place_together(
     // not retried; an error PostgreSQL reports (a constraint, a bug) means nothing committed.
     auto done = co_await uow.commit();
     if (!done) co_return std::unexpected(done.error());
+    if (business_) business_->orders_created(orders.size());
   }
   for (std::size_t k = 0; k < batch.size(); ++k) batch[k]->result.emplace(std::move(answers[k]));
   co_return Outcome<void>{};
@@ -299,6 +301,7 @@ asio::awaitable<Outcome<std::optional<OrderRecord>>> ManageOrders::apply(
   uow->outbox().add({ids_.new_id(), type, "order", o.id, o.version, documents_.order(o)});
   auto done = co_await uow->commit();
   if (!done) co_return std::unexpected(done.error());
+  if (business_ && action == domain::OrderAction::cancel) business_->order_cancelled();
   co_return o;
 }
 

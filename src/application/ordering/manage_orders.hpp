@@ -9,6 +9,7 @@
 #include "application/operation_context.hpp"
 #include "application/ordering/order_batches.hpp"
 #include "application/ordering/placement_request.hpp"
+#include "application/ports/business_metrics.hpp"
 #include "application/ports/id_generator.hpp"
 #include "application/ports/resource_documents.hpp"
 #include "application/ports/unit_of_work.hpp"
@@ -19,8 +20,10 @@ class ManageOrders {
  public:
   // `batch_orders` > 1: concurrent orders of one tenant are placed together, up to that many per
   // transaction (order_batches.hpp); 1 places each order in a transaction of its own.
+  // `business` (may be null) counts the orders placed and cancelled here.
   ManageOrders(TenantData& data, const ResourceDocuments& documents, IdGenerator& ids,
-               int batch_orders = 1, OrderBatchMetrics* batch_metrics = nullptr);
+               int batch_orders = 1, OrderBatchMetrics* batch_metrics = nullptr,
+               BusinessMetrics* business = nullptr);
 
   // With `key`, the key is claimed in the order's own transaction (with its first round trip) and
   // completed there with the 201 response. A failure stores nothing with the key (the caller
@@ -64,6 +67,7 @@ class ManageOrders {
   TenantData& data_;
   const ResourceDocuments& documents_;
   IdGenerator& ids_;
+  BusinessMetrics* business_;
   std::unique_ptr<OrderBatches> batches_;  // null: batching off
 };
 

@@ -177,6 +177,7 @@ asio::awaitable<Outcome<OrderRecord>> CancelOrder::run(const OperationContext& c
         step_uow->payments().advance_cancellation(saga);
         auto done = co_await step_uow->commit();
         if (!done) co_return std::unexpected(done.error());
+        if (s_.business && outcome->succeeded) s_.business->refunded(r.currency, r.amount);
         failpoint_after = "cancellation.refunded";
         break;
       }
@@ -210,6 +211,7 @@ asio::awaitable<Outcome<OrderRecord>> CancelOrder::run(const OperationContext& c
     if (*step != CancellationStep::refunding) {
       auto done = co_await uow->commit();
       if (!done) co_return std::unexpected(done.error());
+      if (*step == CancellationStep::marking_cancelled && s_.business) s_.business->order_cancelled();
     }
     if (failpoint(failpoint_after) == FailpointAction::fail) {
       co_await release(ctx, id, attempts);

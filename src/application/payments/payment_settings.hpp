@@ -4,6 +4,7 @@
 // retries included, or a second driver could take over while the first still waits).
 #include <chrono>
 
+#include "application/ports/business_metrics.hpp"
 #include "application/ports/id_generator.hpp"
 #include "application/ports/payment_gateway.hpp"
 #include "application/ports/resource_documents.hpp"
@@ -17,6 +18,7 @@ struct PaymentServices {
   const ResourceDocuments& documents;
   IdGenerator& ids;
   std::chrono::milliseconds lease{30'000};
+  BusinessMetrics* business = nullptr;  // may be null
 };
 
 }  // namespace brandos::application

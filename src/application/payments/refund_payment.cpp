@@ -202,7 +202,8 @@ asio::awaitable<Outcome<StoredResponse>> RefundPayment::refund_and_settle(
   if (!*locked_order || !*locked) throw std::logic_error("a recorded refund lost its order");
   OrderRecord o = std::move(**locked_order);
   RefundRecord r = std::move(**locked);
-  if (r.status == domain::to_string(domain::PaymentStatus::pending)) {
+  const bool settled_now = r.status == domain::to_string(domain::PaymentStatus::pending);
+  if (settled_now) {
     auto now = co_await uow->now();
     if (!now) co_return std::unexpected(now.error());
     settle_refund(*uow, s_, o, r, *outcome, *now, actor_of(ctx), false);
@@ -211,6 +212,7 @@ asio::awaitable<Outcome<StoredResponse>> RefundPayment::refund_and_settle(
   if (command && command->key) uow->idempotency().complete(*command->key, answer_now);
   auto done = co_await uow->commit();
   if (!done) co_return std::unexpected(done.error());
+  if (settled_now && s_.business && outcome->succeeded) s_.business->refunded(r.currency, r.amount);
   failpoint("refund.settled");
   co_return answer_now;
 }

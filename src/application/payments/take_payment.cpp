@@ -185,7 +185,8 @@ asio::awaitable<Outcome<StoredResponse>> TakePayment::charge_and_settle(
   if (!*locked_order || !*locked) throw std::logic_error("a recorded payment lost its order");
   OrderRecord o = std::move(**locked_order);
   PaymentRecord p = std::move(**locked);
-  if (p.status == domain::to_string(domain::PaymentStatus::pending)) {
+  const bool settled_now = p.status == domain::to_string(domain::PaymentStatus::pending);
+  if (settled_now) {
     auto now = co_await uow->now();
     if (!now) co_return std::unexpected(now.error());
     p.provider_reference =
@@ -223,10 +224,14 @@ asio::awaitable<Outcome<StoredResponse>> TakePayment::charge_and_settle(
           {s_.ids.new_id(), "payment.failed", "payment", p.id, 1, s_.documents.payment(p)});
     }
   }
+  const bool paid_here = p.status == domain::to_string(domain::PaymentStatus::succeeded) &&
+                         o.status == domain::to_string(domain::OrderStatus::paid) &&
+                         settled_now;
   StoredResponse r = answer(p, command);
   if (command && command->key) uow->idempotency().complete(*command->key, r);
   auto done = co_await uow->commit();
   if (!done) co_return std::unexpected(done.error());
+  if (paid_here && s_.business) s_.business->order_paid(p.currency, p.amount);
   failpoint("payment.settled");
   co_return r;
 }
