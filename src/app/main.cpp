@@ -209,6 +209,10 @@ int main(int argc, char** argv) {
   add("payment_settlement_interval_ms", config.payment_settlement_interval_ms,
       "How often the settlement job looks for unfinished payments, refunds and cancellations")
       ->check(CLI::Range(100, 3600000));
+  add("slow_query_ms", config.slow_query_ms,
+      "Database round trips slower than this are logged (slow_query: statements, duration, "
+      "tenant, trace id) and counted in db_slow_queries_total (0 = off)")
+      ->check(CLI::Range(0, 3600000));
   add("breaker_failures", config.breaker_failures,
       "Failures within the window that open a dependency's circuit breaker")
       ->check(CLI::Range(1, 1000));

@@ -139,6 +139,8 @@ void DatabaseModule::start() {
                                             {}, observability::latency_buckets());
   auto& query_errors =
       registry_.counter("db_query_errors_total", "PostgreSQL round trips that failed.", {});
+  auto& slow_queries = registry_.counter(
+      "db_slow_queries_total", "Round trips of units of work slower than --slow-query-ms.", {});
   breaker_ = std::make_unique<application::CircuitBreaker>(
       "postgres",
       application::BreakerSettings{config_.breaker_failures,
@@ -179,6 +181,17 @@ void DatabaseModule::start() {
     po.acquire_timeout = config_.db_acquire_timeout;
     po.query_timeout = config_.db_statement_timeout;
     po.breaker = breaker_.get();
+    po.slow_query = std::chrono::milliseconds(config_.slow_query_ms);
+    po.on_slow_query = [&slow_queries](const pg::SlowQuery& q) {
+      slow_queries.inc();
+      observability::log_warn("slow_query")
+          .str("statements", q.statements)
+          .num("ms", static_cast<std::int64_t>(q.milliseconds))
+          .str("tenant", q.tenant)
+          .str("trace_id", q.trace_id)
+          .str("outcome", q.ok ? "ok" : "failed")
+          .write();
+    };
     return po;
   };
   for (int i = 0; i < runtime_.threads(); ++i) {

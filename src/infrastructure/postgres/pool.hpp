@@ -12,6 +12,8 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <deque>
+#include <functional>
+#include <string>
 #include <memory>
 #include <vector>
 
@@ -19,6 +21,15 @@
 #include "infrastructure/postgres/connection.hpp"
 
 namespace brandos::pg {
+
+// A round trip of a unit of work that took longer than PoolOptions::slow_query.
+struct SlowQuery {
+  std::string statements;  // their names, "tenant.set,orders.lock"
+  double milliseconds = 0;
+  std::string tenant;    // empty before the tenant is known
+  std::string trace_id;  // empty without a trace
+  bool ok = true;
+};
 
 struct PoolOptions {
   ConnectionOptions connection;
@@ -32,6 +43,10 @@ struct PoolOptions {
   // a connection goes through it, so while PostgreSQL is unreachable requests fail at once with
   // 503 instead of each waiting for its own connect attempt to fail (ADR 0019).
   application::CircuitBreaker* breaker = nullptr;
+  // Units of work report their round trips slower than this (0: off) to on_slow_query, which
+  // runs on the pool's thread and must not block.
+  std::chrono::milliseconds slow_query{0};
+  std::function<void(const SlowQuery&)> on_slow_query;
 };
 
 struct PoolStats {

@@ -29,6 +29,7 @@ TenantSession::TenantSession(Pool& pool, const application::OperationContext& ct
       tenant_of_(std::move(tenant)),
       tenant_(ctx.tenant),
       fence_(ctx.fence),
+      trace_id_(ctx.trace.trace_id),
       ctx_deadline_(ctx.deadline),
       nudge_(nudge) {
   if (tenant_of_.kind == TenantOf::Kind::context && !tenant_)
@@ -74,6 +75,24 @@ std::shared_ptr<std::optional<Result>> TenantSession::queue_read(Statement state
   return slot;
 }
 
+void TenantSession::report_if_slow(Clock::time_point started, std::span<const Statement> sent,
+                                   bool ok) const {
+  const auto& o = pool_.options();
+  if (o.slow_query.count() <= 0 || !o.on_slow_query) return;
+  const auto took = Clock::now() - started;
+  if (took < o.slow_query) return;
+  SlowQuery q;
+  for (const auto& s : sent) {
+    if (!q.statements.empty()) q.statements += ',';
+    q.statements += s.name();
+  }
+  q.milliseconds = std::chrono::duration<double, std::milli>(took).count();
+  if (tenant_) q.tenant = tenant_->to_string();
+  q.trace_id = trace_id_;
+  q.ok = ok;
+  o.on_slow_query(q);
+}
+
 asio::awaitable<Expected<std::vector<Result>>> TenantSession::run(std::vector<Statement> batch) {
   if (finished_) co_return std::unexpected(finished_error().error());
   if (failed_)
@@ -110,6 +129,7 @@ asio::awaitable<Expected<std::vector<Result>>> TenantSession::run(std::vector<St
   for (auto& s : batch) sent.push_back(std::move(s));
 
   Expected<std::vector<Result>> r;
+  const auto started = Clock::now();
   if (access_ == Access::write) {
     if (!conn_) {
       auto c = co_await pool_.acquire();
@@ -128,6 +148,7 @@ asio::awaitable<Expected<std::vector<Result>>> TenantSession::run(std::vector<St
   } else {
     r = co_await pool_.pipeline(sent);
   }
+  report_if_slow(started, sent, r.has_value());
   if (!r) {
     failed_ = true;
     co_return r;

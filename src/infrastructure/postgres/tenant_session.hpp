@@ -54,12 +54,15 @@ class TenantSession {
   Statement set_tenant() const;
   Clock::time_point deadline() const;
   void remember_now(const Result& set_tenant_result);
+  // Hands a round trip slower than the pool's slow_query threshold to its on_slow_query.
+  void report_if_slow(Clock::time_point started, std::span<const Statement> sent, bool ok) const;
 
   Pool& pool_;
   application::Access access_;
   application::TenantOf tenant_of_;
   std::optional<domain::Uuid> tenant_;
   std::optional<application::JobFence> fence_;
+  std::string trace_id_;
   Clock::time_point ctx_deadline_;
   PooledConnection conn_;  // write: held from the first round trip to commit or rollback
   bool began_ = false;
