@@ -51,6 +51,7 @@ int serve(const Config& config) {
   // Shared by every thread and module (each is thread-safe).
   observability::Registry registry;
   observability::register_process_metrics(registry);
+  observability::register_disk_metrics(registry, config.data_dir.string());
   crypto::SodiumIdGenerator ids;
   RequestObserver observer(registry, config.access_log);
   const api::JsonDocuments documents;

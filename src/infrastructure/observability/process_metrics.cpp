@@ -1,5 +1,7 @@
 #include "infrastructure/observability/process_metrics.hpp"
 
+#include <sys/statvfs.h>
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -27,6 +29,25 @@ void register_process_metrics(Registry& registry) {
   registry.gauge("process_resident_memory_bytes", "Resident memory size in bytes.", {},
                  resident_memory_bytes);
   registry.gauge("process_open_fds", "Number of open file descriptors.", {}, open_file_descriptors);
+}
+
+}  // namespace brandos::observability
+
+namespace brandos::observability {
+
+void register_disk_metrics(Registry& registry, std::string data_dir) {
+  auto read = [data_dir](bool free) {
+    struct statvfs fs {};
+    if (::statvfs(data_dir.c_str(), &fs) != 0) return -1.0;
+    const double block = static_cast<double>(fs.f_frsize);
+    return block * static_cast<double>(free ? fs.f_bavail : fs.f_blocks);
+  };
+  registry.gauge("brandos_data_dir_free_bytes",
+                 "Bytes available to the service on the data directory's filesystem.", {},
+                 [read] { return read(true); });
+  registry.gauge("brandos_data_dir_capacity_bytes",
+                 "Size of the data directory's filesystem in bytes.", {},
+                 [read] { return read(false); });
 }
 
 }  // namespace brandos::observability
