@@ -209,6 +209,12 @@ int main(int argc, char** argv) {
   add("payment_settlement_interval_ms", config.payment_settlement_interval_ms,
       "How often the settlement job looks for unfinished payments, refunds and cancellations")
       ->check(CLI::Range(100, 3600000));
+  add("otlp_endpoint", config.otlp_endpoint,
+      "OTLP/HTTP receiver for traces, http://host:port (spans POSTed as JSON to /v1/traces); "
+      "unset = tracing off");
+  add("trace_sample_ratio", config.trace_sample_ratio,
+      "Share of traces exported, decided by trace id (0..1)")
+      ->check(CLI::Range(0.0, 1.0));
   add("slow_query_ms", config.slow_query_ms,
       "Database round trips slower than this are logged (slow_query: statements, duration, "
       "tenant, trace id) and counted in db_slow_queries_total (0 = off)")

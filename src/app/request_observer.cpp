@@ -37,6 +37,27 @@ void RequestObserver::on_request(const api::RequestRecord& r) {
   it->second.requests->inc();
   it->second.duration->observe(r.duration_seconds);
 
+  if (spans_ != nullptr) {
+    const std::string trace_id = r.trace.trace_id_hex();
+    if (spans_->sampled(trace_id)) {
+      observability::Span s;
+      s.trace_id = trace_id;
+      s.span_id = r.trace.span_id_hex();
+      if (r.trace.parent_span_id != decltype(r.trace.parent_span_id){})
+        s.parent_span_id = r.trace.parent_span_id_hex();
+      s.name = std::string(api::to_string(r.method)) + " " + r.route;
+      s.kind = observability::Span::Kind::server;
+      s.end_unix_ns = observability::unix_ns_now();
+      s.start_unix_ns = s.end_unix_ns - static_cast<std::uint64_t>(r.duration_seconds * 1e9);
+      s.attributes = {{"http.request.method", api::to_string(r.method)},
+                      {"http.route", r.route},
+                      {"http.response.status_code", std::to_string(r.status)},
+                      {"brandos.request_id", r.request_id}};
+      s.error = r.status >= 500;
+      spans_->record(std::move(s));
+    }
+  }
+
   if (!access_log_) return;
   observability::log_info("http_request")
       .str("request_id", r.request_id)

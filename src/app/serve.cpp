@@ -53,7 +53,11 @@ int serve(const Config& config) {
   observability::register_process_metrics(registry);
   observability::register_disk_metrics(registry, config.data_dir.string());
   crypto::SodiumIdGenerator ids;
-  RequestObserver observer(registry, config.access_log);
+  std::unique_ptr<observability::SpanExporter> spans;
+  if (!config.otlp_endpoint.empty())
+    spans = std::make_unique<observability::SpanExporter>(config.otlp_endpoint,
+                                                          config.trace_sample_ratio, registry);
+  RequestObserver observer(registry, config.access_log, spans.get());
   const api::JsonDocuments documents;
   api::OpenConnections open_connections(config.max_connections);
   registry.gauge("http_open_connections", "Open client connections.", {},
@@ -61,7 +65,7 @@ int serve(const Config& config) {
 
   observability::PrometheusBusinessMetrics business(registry);
   Runtime runtime(config.threads, registry);
-  DatabaseModule database(config, runtime, registry, ids);
+  DatabaseModule database(config, runtime, registry, ids, spans.get());
   IdentityModule identity(config, runtime, database, ids);
   CatalogModule catalog(runtime, database, documents, ids);
   OrderingModule ordering(config, runtime, database, documents, ids, business);

@@ -125,8 +125,9 @@ void DatabaseModule::supervise(embedded_pg::Cluster& cluster) {
 }
 
 DatabaseModule::DatabaseModule(const Config& config, Runtime& runtime,
-                               observability::Registry& registry, application::IdGenerator& ids)
-    : config_(config), runtime_(runtime), registry_(registry), ids_(ids) {}
+                               observability::Registry& registry, application::IdGenerator& ids,
+                               observability::SpanExporter* spans)
+    : config_(config), runtime_(runtime), registry_(registry), ids_(ids), spans_(spans) {}
 
 void DatabaseModule::start() {
   target_ = prepare_database(config_);
@@ -181,6 +182,7 @@ void DatabaseModule::start() {
     po.acquire_timeout = config_.db_acquire_timeout;
     po.query_timeout = config_.db_statement_timeout;
     po.breaker = breaker_.get();
+    po.spans = spans_;
     po.slow_query = std::chrono::milliseconds(config_.slow_query_ms);
     po.on_slow_query = [&slow_queries](const pg::SlowQuery& q) {
       slow_queries.inc();

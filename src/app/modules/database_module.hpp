@@ -36,8 +36,9 @@ void run_migrations(const std::string& owner_conninfo);
 
 class DatabaseModule final : public Module {
  public:
+  // `spans` (may be null) receives a span per round trip of a sampled trace.
   DatabaseModule(const Config& config, Runtime& runtime, observability::Registry& registry,
-                 application::IdGenerator& ids);
+                 application::IdGenerator& ids, observability::SpanExporter* spans = nullptr);
   std::string_view name() const override { return "database"; }
   void start() override;
   void stop() override;
@@ -91,6 +92,7 @@ class DatabaseModule final : public Module {
   Runtime& runtime_;
   observability::Registry& registry_;
   application::IdGenerator& ids_;
+  observability::SpanExporter* spans_;
   DatabaseTarget target_;
   std::unique_ptr<application::CircuitBreaker> breaker_;  // every pool's connects go through it
   std::unique_ptr<embedded_pg::ClusterSupervisor> supervisor_;  // self-managed mode only

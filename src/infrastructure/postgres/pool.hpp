@@ -13,11 +13,12 @@
 #include <boost/asio/awaitable.hpp>
 #include <deque>
 #include <functional>
-#include <string>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "application/resilience/circuit_breaker.hpp"
+#include "infrastructure/observability/span_exporter.hpp"
 #include "infrastructure/postgres/connection.hpp"
 
 namespace brandos::pg {
@@ -47,6 +48,8 @@ struct PoolOptions {
   // runs on the pool's thread and must not block.
   std::chrono::milliseconds slow_query{0};
   std::function<void(const SlowQuery&)> on_slow_query;
+  // Units of work with a sampled trace export a span per round trip (may be null: tracing off).
+  observability::SpanExporter* spans = nullptr;
 };
 
 struct PoolStats {

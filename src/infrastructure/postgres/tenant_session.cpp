@@ -30,6 +30,7 @@ TenantSession::TenantSession(Pool& pool, const application::OperationContext& ct
       tenant_(ctx.tenant),
       fence_(ctx.fence),
       trace_id_(ctx.trace.trace_id),
+      parent_span_id_(ctx.trace.span_id),
       ctx_deadline_(ctx.deadline),
       nudge_(nudge) {
   if (tenant_of_.kind == TenantOf::Kind::context && !tenant_)
@@ -93,6 +94,27 @@ void TenantSession::report_if_slow(Clock::time_point started, std::span<const St
   o.on_slow_query(q);
 }
 
+void TenantSession::trace_round_trip(std::uint64_t started_unix_ns, std::span<const Statement> sent,
+                                     bool ok) const {
+  auto* spans = pool_.options().spans;
+  if (trace_id_.empty() || !spans->sampled(trace_id_)) return;
+  observability::Span s;
+  s.trace_id = trace_id_;
+  s.span_id = observability::new_span_id();
+  s.parent_span_id = parent_span_id_;
+  for (const auto& st : sent) {
+    if (!s.name.empty()) s.name += ',';
+    s.name += st.name();
+  }
+  s.kind = observability::Span::Kind::client;
+  s.start_unix_ns = started_unix_ns;
+  s.end_unix_ns = observability::unix_ns_now();
+  s.attributes = {{"db.system", "postgresql"}, {"db.operation.batch", s.name}};
+  if (tenant_) s.attributes.emplace_back("brandos.tenant_id", tenant_->to_string());
+  s.error = !ok;
+  spans->record(std::move(s));
+}
+
 asio::awaitable<Expected<std::vector<Result>>> TenantSession::run(std::vector<Statement> batch) {
   if (finished_) co_return std::unexpected(finished_error().error());
   if (failed_)
@@ -130,6 +152,8 @@ asio::awaitable<Expected<std::vector<Result>>> TenantSession::run(std::vector<St
 
   Expected<std::vector<Result>> r;
   const auto started = Clock::now();
+  const std::uint64_t started_unix_ns =
+      pool_.options().spans != nullptr ? observability::unix_ns_now() : 0;
   if (access_ == Access::write) {
     if (!conn_) {
       auto c = co_await pool_.acquire();
@@ -149,6 +173,7 @@ asio::awaitable<Expected<std::vector<Result>>> TenantSession::run(std::vector<St
     r = co_await pool_.pipeline(sent);
   }
   report_if_slow(started, sent, r.has_value());
+  if (started_unix_ns != 0) trace_round_trip(started_unix_ns, sent, r.has_value());
   if (!r) {
     failed_ = true;
     co_return r;

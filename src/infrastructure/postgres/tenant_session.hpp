@@ -56,6 +56,9 @@ class TenantSession {
   void remember_now(const Result& set_tenant_result);
   // Hands a round trip slower than the pool's slow_query threshold to its on_slow_query.
   void report_if_slow(Clock::time_point started, std::span<const Statement> sent, bool ok) const;
+  // A span for the round trip when the operation's trace is sampled.
+  void trace_round_trip(std::uint64_t started_unix_ns, std::span<const Statement> sent,
+                        bool ok) const;
 
   Pool& pool_;
   application::Access access_;
@@ -63,6 +66,7 @@ class TenantSession {
   std::optional<domain::Uuid> tenant_;
   std::optional<application::JobFence> fence_;
   std::string trace_id_;
+  std::string parent_span_id_;  // the operation's span: each round trip's span is its child
   Clock::time_point ctx_deadline_;
   PooledConnection conn_;  // write: held from the first round trip to commit or rollback
   bool began_ = false;

@@ -1,0 +1,100 @@
+// Traces end to end (issue 13): with --otlp-endpoint, a request sent with a traceparent produces
+// spans with that trace id, exported as OTLP/HTTP JSON to a local receiver — the server span of
+// the request, parented by the caller's span, and a span for each database round trip, parented
+// by the server span and named by its statements.
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+#include <set>
+
+#include "support/api_client.hpp"
+#include "support/server_process.hpp"
+#include "support/test_database.hpp"
+#include "support/webhook_receiver.hpp"
+
+namespace brandos::testing {
+namespace {
+
+namespace json = boost::json;
+
+// Every span the receiver got for `trace_id`.
+std::vector<json::object> spans_of(const WebhookReceiver& receiver, const std::string& trace_id) {
+  std::vector<json::object> out;
+  for (const auto& request : receiver.received()) {
+    boost::system::error_code ec;
+    auto doc = json::parse(request.body, ec);
+    if (ec || !doc.is_object()) continue;
+    for (const auto& rs : doc.at("resourceSpans").as_array())
+      for (const auto& ss : rs.at("scopeSpans").as_array())
+        for (const auto& span : ss.at("spans").as_array())
+          if (span.at("traceId").as_string() == trace_id) out.push_back(span.as_object());
+  }
+  return out;
+}
+
+std::string text(const json::object& o, const char* key) {
+  const auto* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : "";
+}
+
+TEST(Tracing, ARequestsTraceReachesTheCollectorWithItsDatabaseRoundTrips) {
+  WebhookReceiver collector;
+  const TestDatabase db = create_test_database();
+  ServerProcess server;
+  launch_api_server(server, db, {"--otlp-endpoint", collector.url("")});
+  ApiClient api(server.port());
+  const Brand b = sign_up_brand(api);
+  auto product = api.post("/v1/products",
+                          json::object{{"sku", "TRACE-1"},
+                                       {"name", "Thing"},
+                                       {"price", 100},
+                                       {"currency", "EUR"},
+                                       {"stock", 10}},
+                          b.owner_token);
+  ASSERT_EQ(product.status, 201);
+
+  const std::string trace = "0af7651916cd43dd8448eb211c80319c";
+  const std::string caller = "b7ad6b7169203331";
+  auto order = api.post(
+      "/v1/orders",
+      json::object{{"items", json::array{json::object{{"product_id", str(product.body, "id")},
+                                                      {"quantity", 1}}}}},
+      b.owner_token,
+      {{"Idempotency-Key", "traced"}, {"traceparent", "00-" + trace + "-" + caller + "-01"}});
+  ASSERT_EQ(order.status, 201);
+
+  std::vector<json::object> spans;
+  ASSERT_TRUE(eventually([&] {
+    spans = spans_of(collector, trace);
+    return spans.size() >= 2;
+  })) << server.log();
+  // The request's span: a server span named by its route, child of the caller's span.
+  const json::object* request = nullptr;
+  for (const auto& s : spans)
+    if (text(s, "name") == "POST /v1/orders") request = &s;
+  ASSERT_NE(request, nullptr);
+  EXPECT_EQ(text(*request, "parentSpanId"), caller);
+  EXPECT_EQ(request->at("kind").as_int64(), 2);
+  const std::string request_span = text(*request, "spanId");
+  ASSERT_EQ(request_span.size(), 16u);
+  // Its database round trips: children of it, named by their statements, within its time.
+  std::set<std::string> names;
+  for (const auto& s : spans) {
+    if (&s == request) continue;
+    EXPECT_EQ(text(s, "parentSpanId"), request_span) << text(s, "name");
+    EXPECT_EQ(s.at("kind").as_int64(), 3);
+    EXPECT_GE(std::stoull(text(s, "startTimeUnixNano")),
+              std::stoull(text(*request, "startTimeUnixNano")) - 1'000'000);
+    names.insert(text(s, "name"));
+  }
+  bool locked_products = false;
+  for (const auto& n : names)
+    if (n.find("products.lock_for_order") != std::string::npos) locked_products = true;
+  EXPECT_TRUE(locked_products) << "round trips seen: " << names.size();
+  // Other traces are not mixed in.
+  EXPECT_EQ(spans_of(collector, "00000000000000000000000000000001").size(), 0u);
+}
+
+}  // namespace
+}  // namespace brandos::testing
