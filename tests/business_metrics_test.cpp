@@ -49,10 +49,10 @@ TEST(BusinessMetrics, CountersMoveByExactlyTheOrdersPlacedPaidAndCancelled) {
 
   std::vector<std::string> orders;
   for (int i = 1; i <= 5; ++i) {
-    auto o = api.post("/v1/orders",
-                      json::object{{"items", json::array{json::object{{"product_id", p},
-                                                                      {"quantity", i}}}}},
-                      b.owner_token, {{"Idempotency-Key", "biz-" + std::to_string(i)}});
+    auto o = api.post(
+        "/v1/orders",
+        json::object{{"items", json::array{json::object{{"product_id", p}, {"quantity", i}}}}},
+        b.owner_token, {{"Idempotency-Key", "biz-" + std::to_string(i)}});
     ASSERT_EQ(o.status, 201);
     orders.push_back(str(o.body, "id"));
   }
@@ -91,6 +91,11 @@ TEST(BusinessMetrics, CountersMoveByExactlyTheOrdersPlacedPaidAndCancelled) {
   EXPECT_EQ(metric(server, cancelled), 2);
   EXPECT_EQ(metric(server, revenue), 1250 + 2500 + 3750);
   EXPECT_EQ(metric(server, refunds), 1250 + 100);
+  // No bug on the way: the admin listener's error groups are empty.
+  auto errors = http_request(server.admin_port(), "GET", "/errors");
+  ASSERT_TRUE(errors);
+  EXPECT_EQ(errors->status, 200);
+  EXPECT_EQ(errors->body, R"({"errors":[]})");
 }
 
 }  // namespace

@@ -81,6 +81,7 @@ void RequestObserver::on_unhandled_exception(const api::RequestContext& ctx, con
       .str("route", ctx.route)
       .str("what", what)
       .write();
+  if (errors_ != nullptr) errors_->record("http " + ctx.route, what);
 }
 
 }  // namespace brandos::app

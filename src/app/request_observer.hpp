@@ -1,6 +1,7 @@
 #pragma once
 // Adapts what the API reports about each request to Prometheus metrics and the JSON access log.
 #include "api/middleware.hpp"
+#include "infrastructure/observability/error_tracker.hpp"
 #include "infrastructure/observability/metrics.hpp"
 #include "infrastructure/observability/span_exporter.hpp"
 
@@ -10,8 +11,9 @@ class RequestObserver final : public api::RequestObserver {
  public:
   // `spans` (may be null: tracing off) receives a server span per sampled request.
   RequestObserver(observability::Registry& registry, bool access_log,
-                  observability::SpanExporter* spans = nullptr)
-      : registry_(registry), access_log_(access_log), spans_(spans) {}
+                  observability::SpanExporter* spans = nullptr,
+                  observability::ErrorTracker* errors = nullptr)
+      : registry_(registry), access_log_(access_log), spans_(spans), errors_(errors) {}
   void on_request(const api::RequestRecord& r) override;
   void on_unhandled_exception(const api::RequestContext& ctx, const char* what) override;
 
@@ -19,6 +21,7 @@ class RequestObserver final : public api::RequestObserver {
   observability::Registry& registry_;
   bool access_log_;
   observability::SpanExporter* spans_;
+  observability::ErrorTracker* errors_;
 };
 
 }  // namespace brandos::app

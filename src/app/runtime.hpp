@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "infrastructure/observability/error_tracker.hpp"
 #include "infrastructure/observability/metrics.hpp"
 
 namespace brandos::app {
@@ -35,6 +36,8 @@ class Runtime {
   void spawn(int thread, std::string task, boost::asio::awaitable<void> work);
   // For coroutines spawned by others (HTTP sessions): the same logging and counting.
   void report_failure(std::string_view task, std::exception_ptr error);
+  // Failures reported from now on are also grouped in `errors` (may be null; must outlive this).
+  void track_errors(observability::ErrorTracker* errors) { errors_ = errors; }
 
   // Starts one thread per io_context.
   void run();
@@ -48,6 +51,7 @@ class Runtime {
 
  private:
   observability::Registry& registry_;
+  observability::ErrorTracker* errors_ = nullptr;
   std::vector<std::unique_ptr<boost::asio::io_context>> io_;
   std::vector<std::thread> threads_;
   struct Guards;

@@ -57,7 +57,8 @@ int serve(const Config& config) {
   if (!config.otlp_endpoint.empty())
     spans = std::make_unique<observability::SpanExporter>(config.otlp_endpoint,
                                                           config.trace_sample_ratio, registry);
-  RequestObserver observer(registry, config.access_log, spans.get());
+  observability::ErrorTracker errors(registry);
+  RequestObserver observer(registry, config.access_log, spans.get(), &errors);
   const api::JsonDocuments documents;
   api::OpenConnections open_connections(config.max_connections);
   registry.gauge("http_open_connections", "Open client connections.", {},
@@ -65,6 +66,7 @@ int serve(const Config& config) {
 
   observability::PrometheusBusinessMetrics business(registry);
   Runtime runtime(config.threads, registry);
+  runtime.track_errors(&errors);
   DatabaseModule database(config, runtime, registry, ids, spans.get());
   IdentityModule identity(config, runtime, database, ids);
   CatalogModule catalog(runtime, database, documents, ids);
@@ -79,7 +81,7 @@ int serve(const Config& config) {
                   {&customers, &ordering, &payments, &identity, &catalog, &events, &webhooks},
                   observer, open_connections, ids);
   AdminModule admin(config, runtime, database, config.api ? &http : nullptr, registry,
-                    open_connections, ids);
+                    open_connections, ids, errors);
   // Started in this order, stopped in reverse. A worker (`brandos worker`) serves no public API:
   // only the database, the events and the jobs, and the admin listener.
   std::vector<Module*> modules{&database, &identity, &catalog, &ordering, &customers, &payments,

@@ -18,6 +18,10 @@ void AdminModule::start() {
                r.body = registry_.expose();
                co_return r;
              });
+  admin->add(api::Method::get, "/errors",
+             [this](api::RequestContext&) -> asio::awaitable<api::HttpResponse> {
+               co_return api::json_response(200, errors_.to_json());
+             });
   api::add_health_routes(*admin, database_.readiness(0));
   if (http_)
     admin->add(

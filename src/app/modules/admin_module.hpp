@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "app/modules/http_module.hpp"
+#include "infrastructure/observability/error_tracker.hpp"
 #include "infrastructure/observability/metrics.hpp"
 
 namespace brandos::app {
@@ -12,14 +13,15 @@ class AdminModule final : public Module {
  public:
   AdminModule(const Config& config, Runtime& runtime, DatabaseModule& database, HttpModule* http,
               observability::Registry& registry, api::OpenConnections& open_connections,
-              application::IdGenerator& ids)
+              application::IdGenerator& ids, const observability::ErrorTracker& errors)
       : config_(config),
         runtime_(runtime),
         database_(database),
         http_(http),
         registry_(registry),
         open_(open_connections),
-        ids_(ids) {}
+        ids_(ids),
+        errors_(errors) {}
   std::string_view name() const override { return "admin"; }
   void start() override;
   void begin_stop() override;
@@ -35,6 +37,7 @@ class AdminModule final : public Module {
   observability::Registry& registry_;
   api::OpenConnections& open_;
   application::IdGenerator& ids_;
+  const observability::ErrorTracker& errors_;
   unsigned short port_ = 0;
   std::unique_ptr<api::HttpApplication> app_;
   std::unique_ptr<api::HttpServer> server_;
