@@ -68,6 +68,17 @@ void EventsModule::start() {
   auto& registry = runtime_.registry();
   auto& published = registry.counter("events_published_total",
                                      "Events the relay published and the publisher confirmed.");
+  registry.gauge("brandos_outbox_oldest_unpublished_seconds",
+                 "Age of the oldest event waiting in the outbox, as the relay last saw it (0 on "
+                 "nodes that do not lead the relay, and when none waits).",
+                 {}, [relay = relay_.get()] {
+                   const std::int64_t oldest = relay->oldest_unpublished_us();
+                   if (oldest == 0) return 0.0;
+                   const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count();
+                   return std::max<double>(0, static_cast<double>(now - oldest) / 1e6);
+                 });
   auto& failures = registry.counter("outbox_relay_failures_total",
                                     "Relay steps that failed (the events go again).");
   // From the change's commit (its transaction's time, so slightly early) to the broker's confirm

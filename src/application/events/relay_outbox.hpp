@@ -2,6 +2,7 @@
 // The outbox relay's step: the next events the outbox holds, published in order, and those the
 // publisher confirmed marked published, fenced by the relay's lease. Delivery is at least once:
 // an event published but not marked (a crash, a lost lease, a failed mark) is published again.
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <cstddef>
 #include <cstdint>
@@ -32,12 +33,18 @@ class RelayOutbox {
   [[nodiscard]] boost::asio::awaitable<Outcome<RelayStep>> operator()(
       const OperationContext& ctx) const;
   int batch() const { return batch_; }
+  // When the oldest event known to wait in the outbox happened (unix µs), as of the last step
+  // (also a failed one); 0 when the last step left none waiting. Thread-safe.
+  std::int64_t oldest_unpublished_us() const {
+    return oldest_unpublished_us_.load(std::memory_order_relaxed);
+  }
 
  private:
   OutboxFeed& feed_;
   EventPublisher& publisher_;
   int batch_;
   std::function<std::int64_t()> unix_now_us_;
+  mutable std::atomic<std::int64_t> oldest_unpublished_us_{0};
 };
 
 }  // namespace brandos::application
