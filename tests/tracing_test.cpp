@@ -9,6 +9,7 @@
 #include <set>
 
 #include "support/api_client.hpp"
+#include "support/gateway_simulator.hpp"
 #include "support/server_process.hpp"
 #include "support/test_database.hpp"
 #include "support/webhook_receiver.hpp"
@@ -64,16 +65,19 @@ TEST(Tracing, ARequestsTraceReachesTheCollectorWithItsDatabaseRoundTrips) {
       {{"Idempotency-Key", "traced"}, {"traceparent", "00-" + trace + "-" + caller + "-01"}});
   ASSERT_EQ(order.status, 201);
 
+  // The request's span is recorded when it ends, after its round trips' spans: once it has
+  // arrived, so have they (the exporter keeps their order).
   std::vector<json::object> spans;
+  const json::object* request = nullptr;
   ASSERT_TRUE(eventually([&] {
     spans = spans_of(collector, trace);
-    return spans.size() >= 2;
+    request = nullptr;
+    for (const auto& s : spans)
+      if (text(s, "name") == "POST /v1/orders") request = &s;
+    return request != nullptr;
   })) << server.log();
-  // The request's span: a server span named by its route, child of the caller's span.
-  const json::object* request = nullptr;
-  for (const auto& s : spans)
-    if (text(s, "name") == "POST /v1/orders") request = &s;
-  ASSERT_NE(request, nullptr);
+  // A server span named by its route, child of the caller's span.
+  ASSERT_GE(spans.size(), 2u);
   EXPECT_EQ(text(*request, "parentSpanId"), caller);
   EXPECT_EQ(request->at("kind").as_int64(), 2);
   const std::string request_span = text(*request, "spanId");
@@ -94,6 +98,50 @@ TEST(Tracing, ARequestsTraceReachesTheCollectorWithItsDatabaseRoundTrips) {
   EXPECT_TRUE(locked_products) << "round trips seen: " << names.size();
   // Other traces are not mixed in.
   EXPECT_EQ(spans_of(collector, "00000000000000000000000000000001").size(), 0u);
+}
+
+TEST(Tracing, APaymentsCallToTheGatewayIsASpanOfItsRequestAndCarriesTheTrace) {
+  WebhookReceiver collector;
+  GatewaySimulator gateway;
+  const TestDatabase db = create_test_database();
+  ServerProcess server;
+  launch_api_server(server, db,
+                    {"--otlp-endpoint", collector.url(""), "--payment-gateway-url", gateway.url()});
+  ApiClient api(server.port());
+  const Brand b = sign_up_brand(api);
+  auto product = api.post("/v1/products",
+                          json::object{{"sku", "TRACE-2"},
+                                       {"name", "Thing"},
+                                       {"price", 100},
+                                       {"currency", "EUR"},
+                                       {"stock", 10}},
+                          b.owner_token);
+  auto order = api.post(
+      "/v1/orders",
+      json::object{{"items", json::array{json::object{{"product_id", str(product.body, "id")},
+                                                      {"quantity", 1}}}}},
+      b.owner_token, {{"Idempotency-Key", "o"}});
+  ASSERT_EQ(order.status, 201);
+  const std::string trace = "5af7651916cd43dd8448eb211c80319d";
+  auto paid =
+      api.post("/v1/orders/" + str(order.body, "id") + "/payments",
+               json::object{{"payment_method", "pm_card_visa"}}, b.owner_token,
+               {{"Idempotency-Key", "p"}, {"traceparent", "00-" + trace + "-a7ad6b7169203331-01"}});
+  ASSERT_EQ(paid.status, 201) << paid.raw.body;
+  std::vector<json::object> spans;
+  const json::object* request = nullptr;
+  const json::object* charge = nullptr;
+  ASSERT_TRUE(eventually([&] {
+    spans = spans_of(collector, trace);
+    request = charge = nullptr;
+    for (const auto& s : spans) {
+      if (text(s, "name") == "POST /v1/orders/{id}/payments") request = &s;
+      if (text(s, "name") == "POST /v1/charges") charge = &s;
+    }
+    return request != nullptr && charge != nullptr;
+  })) << server.log();
+  EXPECT_EQ(text(*charge, "parentSpanId"), text(*request, "spanId"));
+  EXPECT_EQ(charge->at("kind").as_int64(), 3);
 }
 
 }  // namespace

@@ -74,7 +74,7 @@ int serve(const Config& config) {
   CustomersModule customers(config, runtime, database, documents, ids);
   JobsModule jobs(config, runtime, database, documents, ids, business);
   PaymentsModule payments(config, runtime, database, config.api ? &ordering : nullptr, jobs,
-                          documents, ids, business);
+                          documents, ids, business, spans.get());
   EventsModule events(config, runtime, database, jobs);
   WebhooksModule webhooks(config, runtime, database, events, jobs, ids);
   HttpModule http(config, runtime, database, identity,

@@ -73,10 +73,12 @@ void EventsModule::start() {
                  "nodes that do not lead the relay, and when none waits).",
                  {}, [relay = relay_.get()] {
                    const std::int64_t oldest = relay->oldest_unpublished_us();
-                   if (oldest == 0) return 0.0;
                    const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
                                         std::chrono::system_clock::now().time_since_epoch())
                                         .count();
+                   // Not stepping for 10 s: this node no longer leads the relay (the leader
+                   // steps at least every second).
+                   if (oldest == 0 || now - relay->last_step_us() > 10'000'000) return 0.0;
                    return std::max<double>(0, static_cast<double>(now - oldest) / 1e6);
                  });
   auto& failures = registry.counter("outbox_relay_failures_total",

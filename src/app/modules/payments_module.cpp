@@ -17,7 +17,8 @@ PaymentsModule::PaymentsModule(const Config& config, Runtime& runtime, DatabaseM
                                OrderingModule* ordering, JobsModule& jobs,
                                const application::ResourceDocuments& documents,
                                application::IdGenerator& ids,
-                               application::BusinessMetrics& business)
+                               application::BusinessMetrics& business,
+                               observability::SpanExporter* spans)
     : config_(config),
       runtime_(runtime),
       database_(database),
@@ -25,15 +26,20 @@ PaymentsModule::PaymentsModule(const Config& config, Runtime& runtime, DatabaseM
       jobs_(jobs),
       documents_(documents),
       ids_(ids),
-      business_(business) {}
+      business_(business),
+      spans_(spans) {}
 
 PaymentsModule::~PaymentsModule() = default;
 
 PaymentsModule::UseCases PaymentsModule::use_cases(application::TenantData& data,
                                                    const application::ManageOrders& orders) {
   const application::PaymentServices services{
-      data, *gateway_, documents_, ids_,
-      std::chrono::milliseconds(config_.payment_attempt_lease_ms), &business_};
+      data,
+      *gateway_,
+      documents_,
+      ids_,
+      std::chrono::milliseconds(config_.payment_attempt_lease_ms),
+      &business_};
   UseCases u;
   u.payments = std::make_unique<application::TakePayment>(services);
   u.refunds = std::make_unique<application::RefundPayment>(services);
@@ -56,6 +62,7 @@ void PaymentsModule::start() {
     options.api_key = config_.payment_gateway_key;
     options.attempt_timeout = std::chrono::milliseconds(config_.payment_gateway_timeout_ms);
     options.attempts = config_.payment_gateway_attempts;
+    options.spans = spans_;
     auto http = std::make_unique<http_client::PaymentGatewayHttp>(options, *breaker_);
     http_gateway_ = http.get();
     gateway_ = std::move(http);

@@ -25,7 +25,8 @@ class PaymentsModule final : public Module, public RouteSource {
   PaymentsModule(const Config& config, Runtime& runtime, DatabaseModule& database,
                  OrderingModule* ordering, JobsModule& jobs,
                  const application::ResourceDocuments& documents, application::IdGenerator& ids,
-                 application::BusinessMetrics& business);
+                 application::BusinessMetrics& business,
+                 observability::SpanExporter* spans = nullptr);
   ~PaymentsModule() override;
   std::string_view name() const override { return "payments"; }
   void start() override;
@@ -49,6 +50,7 @@ class PaymentsModule final : public Module, public RouteSource {
   const application::ResourceDocuments& documents_;
   application::IdGenerator& ids_;
   application::BusinessMetrics& business_;
+  observability::SpanExporter* spans_;
   std::unique_ptr<application::CircuitBreaker> breaker_;
   std::unique_ptr<application::PaymentGateway> gateway_;
   http_client::PaymentGatewayHttp* http_gateway_ = nullptr;  // gateway_, when it is the HTTP one

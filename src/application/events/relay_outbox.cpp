@@ -18,6 +18,7 @@ asio::awaitable<Outcome<RelayStep>> RelayOutbox::operator()(const OperationConte
     return domain::parse_rfc3339_us((*events)[i].occurred_at).value_or(0);
   };
   oldest_unpublished_us_.store(events->empty() ? 0 : occurred_us(0), std::memory_order_relaxed);
+  last_step_us_.store(unix_now_us_(), std::memory_order_relaxed);
   if (events->empty()) co_return step;
   auto confirmed = co_await publisher_.publish(ctx, *events);
   if (!confirmed) co_return std::unexpected(std::move(confirmed.error()));

@@ -38,6 +38,9 @@ class RelayOutbox {
   std::int64_t oldest_unpublished_us() const {
     return oldest_unpublished_us_.load(std::memory_order_relaxed);
   }
+  // When this node last ran a step (unix µs; 0: never): a node that stopped leading the relay
+  // stops stepping, and what it last saw goes stale.
+  std::int64_t last_step_us() const { return last_step_us_.load(std::memory_order_relaxed); }
 
  private:
   OutboxFeed& feed_;
@@ -45,6 +48,7 @@ class RelayOutbox {
   int batch_;
   std::function<std::int64_t()> unix_now_us_;
   mutable std::atomic<std::int64_t> oldest_unpublished_us_{0};
+  mutable std::atomic<std::int64_t> last_step_us_{0};
 };
 
 }  // namespace brandos::application

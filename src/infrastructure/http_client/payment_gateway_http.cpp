@@ -119,7 +119,7 @@ std::optional<application::Failure> PaymentGatewayHttp::refusing() {
 
 asio::awaitable<std::optional<PaymentGatewayHttp::Reply>> PaymentGatewayHttp::attempt(
     bool post, const std::string& path, const std::string& key, const std::string& body,
-    Clock::time_point deadline) {
+    const std::string& traceparent, Clock::time_point deadline) {
   const Target& t = *target_;
   http::request<http::string_body> request{post ? http::verb::post : http::verb::get,
                                            t.prefix + path, 11};
@@ -127,6 +127,7 @@ asio::awaitable<std::optional<PaymentGatewayHttp::Reply>> PaymentGatewayHttp::at
   request.set(http::field::accept, "application/json");
   if (!options_.api_key.empty())
     request.set(http::field::authorization, "Bearer " + options_.api_key);
+  if (!traceparent.empty()) request.set("traceparent", traceparent);
   if (post) {
     request.set("Idempotency-Key", key);
     request.set(http::field::content_type, "application/json");
@@ -173,7 +174,29 @@ asio::awaitable<Outcome<PaymentGatewayHttp::Reply>> PaymentGatewayHttp::call(
       co_return std::unexpected(gateway_down(application::retry_after_seconds(permit.retry_after)));
     const auto own_deadline = Clock::now() + options_.attempt_timeout;
     const bool callers_deadline_first = ctx.deadline < own_deadline;
-    auto reply = co_await attempt(post, path, key, body, std::min(ctx.deadline, own_deadline));
+    // The attempt is a span of its own, the operation's child, and the gateway continues it.
+    const bool traced = ctx.trace.trace_id.size() == 32 && ctx.trace.span_id.size() == 16;
+    const std::string span_id = traced ? observability::new_span_id() : std::string();
+    const std::string traceparent =
+        traced ? "00-" + ctx.trace.trace_id + "-" + span_id + "-01" : std::string();
+    const std::uint64_t started_ns = observability::unix_ns_now();
+    const auto attempt_deadline = std::min(ctx.deadline, own_deadline);
+    auto reply = co_await attempt(post, path, key, body, traceparent, attempt_deadline);
+    if (traced && options_.spans != nullptr && options_.spans->sampled(ctx.trace.trace_id)) {
+      observability::Span s;
+      s.trace_id = ctx.trace.trace_id;
+      s.span_id = span_id;
+      s.parent_span_id = ctx.trace.span_id;
+      s.name = std::string(post ? "POST " : "GET ") + path.substr(0, path.find('?'));
+      s.kind = observability::Span::Kind::client;
+      s.start_unix_ns = started_ns;
+      s.end_unix_ns = observability::unix_ns_now();
+      s.attributes = {{"server.address", target_->host}, {"brandos.attempt", std::to_string(n)}};
+      if (reply)
+        s.attributes.emplace_back("http.response.status_code", std::to_string(reply->status));
+      s.error = !reply || reply->status >= 500;
+      options_.spans->record(std::move(s));
+    }
     if (reply && (accept(*reply) || (reply->status >= 400 && reply->status < 500))) {
       // The gateway answered (a 4xx is our request's fault, not the gateway's health).
       breaker_.succeeded(permit);

@@ -14,6 +14,7 @@
 
 #include "application/ports/payment_gateway.hpp"
 #include "application/resilience/circuit_breaker.hpp"
+#include "infrastructure/observability/span_exporter.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -30,6 +31,9 @@ struct PaymentGatewayHttpOptions {
   int attempts = 3;
   std::chrono::milliseconds retry_base{100};
   std::chrono::milliseconds retry_cap{1'000};
+  // Each attempt carries the operation's trace downstream (traceparent) and, when the trace is
+  // sampled, is exported as a client span (may be null: tracing off).
+  observability::SpanExporter* spans = nullptr;
 };
 
 class PaymentGatewayHttp final : public application::PaymentGateway {
@@ -64,7 +68,7 @@ class PaymentGatewayHttp final : public application::PaymentGateway {
                                                            bool (*accept)(const Reply&));
   boost::asio::awaitable<std::optional<Reply>> attempt(
       bool post, const std::string& path, const std::string& key, const std::string& body,
-      std::chrono::steady_clock::time_point deadline);
+      const std::string& traceparent, std::chrono::steady_clock::time_point deadline);
 
   PaymentGatewayHttpOptions options_;
   application::CircuitBreaker& breaker_;

@@ -2,6 +2,8 @@
 
 #include <sys/statvfs.h>
 
+#include <cmath>
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -38,7 +40,7 @@ namespace brandos::observability {
 void register_disk_metrics(Registry& registry, std::string data_dir) {
   auto read = [data_dir](bool free) {
     struct statvfs fs {};
-    if (::statvfs(data_dir.c_str(), &fs) != 0) return -1.0;
+    if (::statvfs(data_dir.c_str(), &fs) != 0) return std::nan("");  // no sample, not a value
     const double block = static_cast<double>(fs.f_frsize);
     return block * static_cast<double>(free ? fs.f_bavail : fs.f_blocks);
   };

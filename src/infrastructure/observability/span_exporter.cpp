@@ -57,7 +57,7 @@ SpanExporter::SpanExporter(std::string endpoint, double sample_ratio, Registry& 
   while (!path_.empty() && path_.back() == '/') path_.pop_back();
   path_ += "/v1/traces";
   const double r = std::clamp(sample_ratio, 0.0, 1.0);
-  threshold_ = keep_all_ ? UINT64_MAX : static_cast<std::uint64_t>(std::ldexp(r, 64));
+  threshold_ = static_cast<std::uint64_t>(std::ldexp(r, 56));  // of the 56 bits compared
   thread_ = std::thread([this] { run(); });
 }
 
@@ -72,9 +72,11 @@ SpanExporter::~SpanExporter() {
 
 bool SpanExporter::sampled(const std::string& trace_id) const {
   if (keep_all_) return true;
-  if (trace_id.size() < 16) return false;
+  if (trace_id.size() != 32) return false;
+  // The last 7 bytes: the random part W3C Trace Context Level 2 guarantees (ids padded from 64
+  // bits, or with a time first, keep their randomness there), as OpenTelemetry samples.
   std::uint64_t v = 0;
-  for (std::size_t i = 0; i < 16; ++i) {
+  for (std::size_t i = 18; i < 32; ++i) {
     const char c = trace_id[i];
     v = v << 4 | static_cast<std::uint64_t>(c <= '9' ? c - '0' : c - 'a' + 10);
   }
@@ -146,8 +148,12 @@ void SpanExporter::run() {
       }
     }
     if (stopping) {
+      // One batch is sent on the way out, not the whole queue: a collector that is down must not
+      // hold the shutdown for a timeout per batch. The rest is counted as dropped.
       std::lock_guard lock(mutex_);
-      if (queue_.empty()) return;
+      dropped_.inc(queue_.size());
+      queue_.clear();
+      return;
     }
   }
 }

@@ -2,10 +2,11 @@
 // Spans exported as OTLP/HTTP JSON (POST <endpoint>/v1/traces) by a thread of their own: spans
 // are queued (bounded: when the queue is full, new spans are dropped and counted, never waited
 // for), sent in batches of up to 512 at least every second, and a collector that is down costs
-// a counted failure per batch, never a request's time.
+// a counted failure per batch, never a request's time. On shutdown one last batch is sent and the
+// rest dropped (counted), so a collector that is down delays the exit by one timeout at most.
 //
 // Sampling is decided by the trace id (the same for every span of a trace, on every node): a
-// trace is kept when its first 8 bytes, read as a number, fall below ratio × 2^64.
+// trace is kept when its last 7 bytes, read as a number, fall below ratio × 2^56.
 //
 // Thread-safety: record() and sampled() from any thread.
 #include <atomic>

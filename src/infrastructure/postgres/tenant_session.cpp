@@ -29,8 +29,8 @@ TenantSession::TenantSession(Pool& pool, const application::OperationContext& ct
       tenant_of_(std::move(tenant)),
       tenant_(ctx.tenant),
       fence_(ctx.fence),
-      trace_id_(ctx.trace.trace_id),
-      parent_span_id_(ctx.trace.span_id),
+      trace_id_(ctx.trace.trace_id.size() == 32 ? ctx.trace.trace_id : std::string_view()),
+      parent_span_id_(ctx.trace.span_id.size() == 16 ? ctx.trace.span_id : std::string_view()),
       ctx_deadline_(ctx.deadline),
       nudge_(nudge) {
   if (tenant_of_.kind == TenantOf::Kind::context && !tenant_)
@@ -89,7 +89,7 @@ void TenantSession::report_if_slow(Clock::time_point started, std::span<const St
   }
   q.milliseconds = std::chrono::duration<double, std::milli>(took).count();
   if (tenant_) q.tenant = tenant_->to_string();
-  q.trace_id = trace_id_;
+  q.trace_id = std::string(trace_id_.view());
   q.ok = ok;
   o.on_slow_query(q);
 }
@@ -97,11 +97,11 @@ void TenantSession::report_if_slow(Clock::time_point started, std::span<const St
 void TenantSession::trace_round_trip(std::uint64_t started_unix_ns, std::span<const Statement> sent,
                                      bool ok) const {
   auto* spans = pool_.options().spans;
-  if (trace_id_.empty() || !spans->sampled(trace_id_)) return;
+  if (trace_id_.empty() || !spans->sampled(std::string(trace_id_.view()))) return;
   observability::Span s;
-  s.trace_id = trace_id_;
+  s.trace_id = std::string(trace_id_.view());
   s.span_id = observability::new_span_id();
-  s.parent_span_id = parent_span_id_;
+  s.parent_span_id = std::string(parent_span_id_.view());
   for (const auto& st : sent) {
     if (!s.name.empty()) s.name += ',';
     s.name += st.name();
@@ -216,7 +216,12 @@ asio::awaitable<Expected<void>> TenantSession::commit() {
       if (fence_) sent.push_back(hold_lease(*fence_));
       for (auto& q : queued_) sent.push_back(std::move(q));
       queued_.clear();
+      const auto started = Clock::now();
+      const std::uint64_t started_unix_ns =
+          pool_.options().spans != nullptr ? observability::unix_ns_now() : 0;
       auto r = co_await pool_.pipeline(sent);
+      report_if_slow(started, sent, r.has_value());
+      if (started_unix_ns != 0) trace_round_trip(started_unix_ns, sent, r.has_value());
       if (!r) {
         finished_ = true;
         co_return std::unexpected(std::move(r.error()));
@@ -232,7 +237,12 @@ asio::awaitable<Expected<void>> TenantSession::commit() {
   rest.emplace_back("COMMIT");
   // Once decided, the commit gets the statement budget even if the request's deadline has
   // passed: cutting it short would answer 503 for work that may well have committed.
+  const auto started = Clock::now();
+  const std::uint64_t started_unix_ns =
+      pool_.options().spans != nullptr ? observability::unix_ns_now() : 0;
   auto r = co_await conn_->pipeline(rest, pool_.deadline());
+  report_if_slow(started, rest, r.has_value());
+  if (started_unix_ns != 0) trace_round_trip(started_unix_ns, rest, r.has_value());
   finished_ = true;
   // A statement PostgreSQL refused aborted the transaction, which is still open: roll it back and
   // wait, so its locks (rows, the keys' advisory locks) are free when the caller learns of the

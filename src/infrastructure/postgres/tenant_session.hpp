@@ -13,10 +13,12 @@
 // two single-round-trip modes need no BEGIN/COMMIT and still commit all or nothing.
 //
 // Thread-safety: none; one coroutine uses it, on the pool's executor.
+#include <array>
 #include <boost/asio/awaitable.hpp>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "application/ports/unit_of_work.hpp"
@@ -65,8 +67,20 @@ class TenantSession {
   application::TenantOf tenant_of_;
   std::optional<domain::Uuid> tenant_;
   std::optional<application::JobFence> fence_;
-  std::string trace_id_;
-  std::string parent_span_id_;  // the operation's span: each round trip's span is its child
+  // Held inline (no allocation per unit of work): the trace, and the operation's span, whose
+  // child each round trip's span is. Empty when the operation has none.
+  template <std::size_t N>
+  struct HexId {
+    std::array<char, N> digits{};
+    std::size_t size = 0;
+    HexId(std::string_view v) : size(v.size() == N ? N : 0) {
+      for (std::size_t i = 0; i < size; ++i) digits[i] = v[i];
+    }
+    bool empty() const { return size == 0; }
+    std::string_view view() const { return {digits.data(), size}; }
+  };
+  HexId<32> trace_id_;
+  HexId<16> parent_span_id_;
   Clock::time_point ctx_deadline_;
   PooledConnection conn_;  // write: held from the first round trip to commit or rollback
   bool began_ = false;
