@@ -21,9 +21,9 @@ void OrderingModule::start() {
       std::make_unique<observability::PrometheusOrderBatchMetrics>(runtime_.registry());
   for (int i = 0; i < runtime_.threads(); ++i) {
     PerThread t;
-    t.orders = std::make_unique<application::ManageOrders>(
-        database_.tenant_data(i), documents_, ids_, config_.order_batch_max, batch_metrics_.get(),
-        &business_);
+    t.orders = std::make_unique<application::ManageOrders>(database_.tenant_data(i), documents_,
+                                                           ids_, config_.order_batch_max,
+                                                           batch_metrics_.get(), &business_);
     t.idempotency = std::make_unique<application::IdempotentRequests>(database_.tenant_data(i));
     t.api = std::make_unique<api::OrderingApi>(
         api::OrderingApi{*t.orders, *t.idempotency, fingerprints_});

@@ -49,7 +49,7 @@ void JobsModule::add(std::string job, LeaderJob run) {
 
 void JobsModule::add_maintenance() {
   orders_ = std::make_unique<application::ManageOrders>(database_.jobs_tenant_data(), documents_,
-                                                         ids_, 1, nullptr, &business_);
+                                                        ids_, 1, nullptr, &business_);
   expire_ =
       std::make_unique<application::ExpireUnpaidOrders>(database_.jobs_maintenance(), *orders_);
   const auto interval = std::chrono::seconds(config_.job_interval_s);

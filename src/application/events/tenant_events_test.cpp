@@ -20,10 +20,10 @@ PublishedEvent event(std::uint8_t n, std::uint8_t tenant, const char* type = "or
 }
 
 TEST(TenantEvents, GroupsByTenantInStreamOrderAndKeepsEachEventOnce) {
-  const std::vector<PublishedEvent> events = {event(1, 2), event(2, 1), event(3, 2),
-                                              event(1, 2), event(4, 1, "product.created")};
-  const auto groups = events_by_tenant(
-      events, [](const PublishedEvent& e) { return e.type == "order.created"; });
+  const std::vector<PublishedEvent> events = {event(1, 2), event(2, 1), event(3, 2), event(1, 2),
+                                              event(4, 1, "product.created")};
+  const auto groups =
+      events_by_tenant(events, [](const PublishedEvent& e) { return e.type == "order.created"; });
   ASSERT_EQ(groups.size(), 2u);
   EXPECT_EQ(groups[0].tenant, id(102));
   EXPECT_EQ(groups[0].ids, (std::vector<domain::Uuid>{id(1), id(3)}));

@@ -211,7 +211,8 @@ asio::awaitable<Outcome<OrderRecord>> CancelOrder::run(const OperationContext& c
     if (*step != CancellationStep::refunding) {
       auto done = co_await uow->commit();
       if (!done) co_return std::unexpected(done.error());
-      if (*step == CancellationStep::marking_cancelled && s_.business) s_.business->order_cancelled();
+      if (*step == CancellationStep::marking_cancelled && s_.business)
+        s_.business->order_cancelled();
     }
     if (failpoint(failpoint_after) == FailpointAction::fail) {
       co_await release(ctx, id, attempts);

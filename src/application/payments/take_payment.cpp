@@ -225,8 +225,7 @@ asio::awaitable<Outcome<StoredResponse>> TakePayment::charge_and_settle(
     }
   }
   const bool paid_here = p.status == domain::to_string(domain::PaymentStatus::succeeded) &&
-                         o.status == domain::to_string(domain::OrderStatus::paid) &&
-                         settled_now;
+                         o.status == domain::to_string(domain::OrderStatus::paid) && settled_now;
   StoredResponse r = answer(p, command);
   if (command && command->key) uow->idempotency().complete(*command->key, r);
   auto done = co_await uow->commit();
