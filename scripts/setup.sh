@@ -12,7 +12,7 @@ packages=(
   librabbitmq-dev rabbitmq-server libssl-dev
   libsodium-dev libtomlplusplus-dev libcli11-dev libzxcvbn-dev john-data iso-codes
   libgtest-dev libgmock-dev libbenchmark-dev
-  wrk procps curl ca-certificates python3 prometheus
+  wrk procps curl ca-certificates python3 prometheus chromium python3-websocket
 )
 
 missing=()

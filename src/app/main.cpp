@@ -215,6 +215,10 @@ int main(int argc, char** argv) {
   add("trace_sample_ratio", config.trace_sample_ratio,
       "Share of traces exported, decided by trace id (0..1)")
       ->check(CLI::Range(0.0, 1.0));
+  add("operator_history_step_ms", config.operator_history_step_ms,
+      "How often the admin listener's operator page samples this node's figures (a day of them "
+      "is kept)")
+      ->check(CLI::Range(100, 600000));
   add("slow_query_ms", config.slow_query_ms,
       "Database round trips slower than this are logged (slow_query: statements, duration, "
       "tenant, trace id) and counted in db_slow_queries_total (0 = off)")

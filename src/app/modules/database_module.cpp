@@ -184,8 +184,10 @@ void DatabaseModule::start() {
     po.breaker = breaker_.get();
     po.spans = spans_;
     po.slow_query = std::chrono::milliseconds(config_.slow_query_ms);
-    po.on_slow_query = [&slow_queries](const pg::SlowQuery& q) {
+    po.on_slow_query = [&slow_queries, this](const pg::SlowQuery& q) {
       slow_queries.inc();
+      slow_.record(q.statements, static_cast<std::int64_t>(q.milliseconds), q.tenant, q.trace_id,
+                   q.ok);
       observability::log_warn("slow_query")
           .str("statements", q.statements)
           .num("ms", static_cast<std::int64_t>(q.milliseconds))

@@ -12,6 +12,7 @@
 #include "infrastructure/embedded_pg/cluster.hpp"
 #include "infrastructure/embedded_pg/cluster_supervisor.hpp"
 #include "infrastructure/local/cached_authenticated_users.hpp"
+#include "infrastructure/observability/recent_slow_queries.hpp"
 #include "infrastructure/postgres/authenticated_users.hpp"
 #include "infrastructure/postgres/cross_tenant_maintenance.hpp"
 #include "infrastructure/postgres/database_probe.hpp"
@@ -61,6 +62,8 @@ class DatabaseModule final : public Module {
   application::JobLeases& job_leases() { return *jobs_.leases; }
   application::OutboxFeed& outbox_feed() { return *jobs_.outbox; }
   application::WebhookDeliveryFeed& webhook_feed() { return *jobs_.webhooks; }
+  // The last slow round trips of every pool, for the operator page.
+  const observability::RecentSlowQueries& recent_slow_queries() const { return slow_; }
   // How to open a connection of the application role of one's own (a LISTEN, say).
   pg::ConnectionOptions connection_options(std::string application_name) const;
 
@@ -94,6 +97,7 @@ class DatabaseModule final : public Module {
   application::IdGenerator& ids_;
   observability::SpanExporter* spans_;
   DatabaseTarget target_;
+  observability::RecentSlowQueries slow_;
   std::unique_ptr<application::CircuitBreaker> breaker_;  // every pool's connects go through it
   std::unique_ptr<embedded_pg::ClusterSupervisor> supervisor_;  // self-managed mode only
   std::unique_ptr<local::PrincipalCache> principals_;           // null: no cache

@@ -3,26 +3,16 @@
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <vector>
+
+#include "infrastructure/observability/wall_clock.hpp"
 
 namespace brandos::observability {
 
 namespace json = boost::json;
 
 namespace {
-
-std::string now_rfc3339() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 bool hex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
@@ -82,7 +72,7 @@ void ErrorTracker::record(const std::string& where, const std::string& what) {
   total_.inc();
   const std::string norm = normalized(what);
   std::string fp = fingerprint_of(where, norm);
-  const std::string now = now_rfc3339();
+  const std::string now = utc_now_rfc3339();
   std::lock_guard lock(mutex_);
   auto it = groups_.find(fp);
   if (it == groups_.end()) {

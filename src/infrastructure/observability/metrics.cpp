@@ -1,5 +1,6 @@
 #include "infrastructure/observability/metrics.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -83,6 +84,19 @@ std::string render_labels(const Labels& labels) {
   return out;
 }
 
+std::string label_value(const std::string& rendered, const std::string& key) {
+  const std::string needle = key + "=\"";
+  for (std::size_t at = rendered.find(needle); at != std::string::npos;
+       at = rendered.find(needle, at + 1)) {
+    if (at != 0 && rendered[at - 1] != '{' && rendered[at - 1] != ',') continue;
+    const std::size_t from = at + needle.size();
+    std::size_t to = from;
+    while (to < rendered.size() && rendered[to] != '"') to += rendered[to] == '\\' ? 2 : 1;
+    return rendered.substr(from, std::min(to, rendered.size()) - from);
+  }
+  return "";
+}
+
 Registry::Family& Registry::family(const std::string& name, const std::string& help, Type type) {
   auto [it, inserted] = families_.try_emplace(name);
   if (inserted) {
@@ -119,6 +133,37 @@ void Registry::counter(const std::string& name, const std::string& help, const L
                        std::function<double()> read) {
   std::lock_guard lock(mutex_);
   family(name, help, Type::counter).gauges[render_labels(labels)] = std::move(read);
+}
+
+std::vector<Registry::Sample> Registry::read(const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  std::vector<Sample> out;
+  const auto it = families_.find(name);
+  if (it == families_.end()) return out;
+  for (const auto& [labels, c] : it->second.counters)
+    out.push_back({labels, static_cast<double>(c->value())});
+  for (const auto& [labels, read] : it->second.gauges) out.push_back({labels, read()});
+  return out;
+}
+
+std::optional<Histogram::Snapshot> Registry::merged(const std::string& name,
+                                                    std::vector<double>* bounds) const {
+  std::lock_guard lock(mutex_);
+  const auto it = families_.find(name);
+  if (it == families_.end() || it->second.histograms.empty()) return std::nullopt;
+  Histogram::Snapshot total{{}, 0, 0};
+  for (const auto& [labels, h] : it->second.histograms) {
+    const auto s = h->snapshot();
+    if (total.cumulative.empty()) {
+      total.cumulative.assign(s.cumulative.size(), 0);
+      if (bounds) *bounds = h->bounds();
+    }
+    if (s.cumulative.size() != total.cumulative.size()) continue;  // not ours to add up
+    for (std::size_t i = 0; i < s.cumulative.size(); ++i) total.cumulative[i] += s.cumulative[i];
+    total.sum += s.sum;
+    total.count += s.count;
+  }
+  return total;
 }
 
 std::string Registry::expose() const {

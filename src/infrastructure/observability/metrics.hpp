@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -64,6 +65,17 @@ class Registry {
 
   std::string expose() const;
 
+  // Reading back what is registered, for the operator page's history (rendered label sets, as in
+  // `{a="x"}`). Counters, counters read from elsewhere and gauges: every series of `name`.
+  struct Sample {
+    std::string labels;
+    double value;
+  };
+  std::vector<Sample> read(const std::string& name) const;
+  // Every series of the histogram `name` added up (they share their bounds); empty when absent.
+  std::optional<Histogram::Snapshot> merged(const std::string& name,
+                                            std::vector<double>* bounds = nullptr) const;
+
  private:
   enum class Type { counter, histogram, gauge };
   struct Family {
@@ -81,5 +93,7 @@ class Registry {
 
 // `{a="x",b="y"}` with Prometheus escaping; empty string for no labels.
 std::string render_labels(const Labels& labels);
+// The value of `key` in a rendered label set, "" when absent (values with escapes come back raw).
+std::string label_value(const std::string& rendered, const std::string& key);
 
 }  // namespace brandos::observability
