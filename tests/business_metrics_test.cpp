@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/value.hpp>
+#include <chrono>
 #include <regex>
+#include <thread>
 
 #include "support/api_client.hpp"
 #include "support/http_client.hpp"
@@ -96,6 +98,49 @@ TEST(BusinessMetrics, CountersMoveByExactlyTheOrdersPlacedPaidAndCancelled) {
   ASSERT_TRUE(errors);
   EXPECT_EQ(errors->status, 200);
   EXPECT_EQ(errors->body, R"({"errors":[]})");
+}
+
+// The busiest tenants' request rates with bounded label cardinality: with --tenant-rates-top 1,
+// the busier tenant is shown by id, the other one only as part of tenant="other", in every scrape.
+TEST(TenantRates, OnlyTheBusiestTenantsAreLabelledTheRestAreSummed) {
+  const TestDatabase db = create_test_database();
+  ServerProcess server;
+  launch_api_server(server, db, {"--tenant-rates-top", "1", "--tenant-rates-window-ms", "2000"});
+  ApiClient api(server.port());
+  const Brand busy = sign_up_brand(api);
+  const Brand quiet = sign_up_brand(api);
+  // Interleaved, the quiet tenant never ahead in any stretch a window boundary can cut off.
+  for (int i = 0; i < 24; ++i) {
+    ASSERT_EQ(api.get("/v1/products", busy.owner_token).status, 200);
+    if (i % 6 == 2) {
+      ASSERT_EQ(api.get("/v1/products", quiet.owner_token).status, 200);
+    }
+  }
+  const std::string family = "brandos_tenant_requests_per_second{tenant=\"";
+  auto series = [&] {
+    std::vector<std::string> out;
+    auto r = http_request(server.admin_port(), "GET", "/metrics");
+    if (!r) return out;
+    for (auto at = r->body.find("\n" + family); at != std::string::npos;
+         at = r->body.find("\n" + family, at + 1)) {
+      const auto from = at + 1 + family.size();
+      out.push_back(r->body.substr(from, r->body.find('"', from) - from));
+    }
+    return out;
+  };
+  bool busy_seen = false;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < until) {
+    const auto labels = series();
+    EXPECT_LE(labels.size(), 2u);
+    for (const auto& l : labels) {
+      EXPECT_NE(l, quiet.id) << "the quieter tenant got a series of its own";
+      EXPECT_TRUE(l == busy.id || l == "other") << l;
+      busy_seen |= l == busy.id;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(busy_seen);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <sys/wait.h>
 #include <algorithm>
+#include <atomic>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -89,16 +90,34 @@ Shop trade(ApiClient& api, const TestDatabase& db, int orders, int paid,
 TEST(OperatorPage, LoadsInHeadlessChromiumWithNoConsoleErrorsAndChartsShowingThisTestsTraffic) {
   const TestDatabase db = create_test_database();
   ServerProcess server;
-  launch_api_server(server, db, {"--operator-history-step-ms", "200", "--slow-query-ms", "150"});
+  launch_api_server(server, db,
+                    {"--operator-history-step-ms", "200", "--slow-query-ms", "150",
+                     "--tenant-rates-window-ms", "1000"});
   ApiClient api(server.port());
   const std::string trace = "5bf92f3577b34da6a3ce929d0e0e4737";
-  trade(api, db, 4, 2, trace);  // 5 orders in all (the slow one too), 2 paid: 2,500 EUR cents
-  std::this_thread::sleep_for(600ms);  // a few samples after the last order
+  // 5 orders in all (the slow one too), 2 paid: 2,500 EUR cents.
+  const Shop shop = trade(api, db, 4, 2, trace);
+  // Until a closed window has the brand among the busiest tenants (and a few samples are taken).
+  ASSERT_TRUE(eventually([&] {
+    auto r = http_request(server.admin_port(), "GET", "/metrics");
+    return r && r->body.find("tenant=\"" + shop.brand.id + "\"") != std::string::npos;
+  }));
 
+  // The brand keeps reading while the page is looked at, so every window has it as the busiest.
+  std::atomic<bool> looking{true};
+  std::thread reader([&] {
+    ApiClient own(server.port());
+    while (looking) {
+      own.get("/v1/products", shop.brand.owner_token);
+      std::this_thread::sleep_for(50ms);
+    }
+  });
   const std::string shot = ::testing::TempDir() + "operator_page.png";
   const auto [out, status] = run("/usr/bin/python3 " BRANDOS_SOURCE_DIR
                                  "/tests/browser/operator_page_check.py http://127.0.0.1:" +
                                  std::to_string(server.admin_port()) + "/ --screenshot " + shot);
+  looking = false;
+  reader.join();
   ASSERT_EQ(status, 0) << out;
   const json::value r = json::parse(out);
   EXPECT_TRUE(r.at("loaded").as_bool()) << out;
@@ -127,6 +146,7 @@ TEST(OperatorPage, LoadsInHeadlessChromiumWithNoConsoleErrorsAndChartsShowingThi
             dependencies.end())
       << out;
   EXPECT_FALSE(tables.at("slow-queries").as_array().empty()) << out;
+  EXPECT_EQ(tables.at("tenants").as_array(), json::array({json::value(shop.brand.id)})) << out;
   EXPECT_TRUE(tables.at("errors").as_array().empty()) << out;  // no bug on the way
   std::printf("operator page screenshot: %s\n", shot.c_str());
 }

@@ -88,7 +88,8 @@ asio::awaitable<HttpResponse> HttpApplication::handle(HttpRequest& request) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.received_at).count();
     observer_->on_request(RequestRecord{request.method, ctx.route, response.status, seconds,
                                         request.body.size(), response.body.size(), ctx.request_id,
-                                        ctx.trace, ctx.client_ip, request.path});
+                                        ctx.trace, ctx.client_ip, request.path,
+                                        ctx.principal ? &ctx.principal->tenant_id : nullptr});
   }
   co_return response;
 }

@@ -35,6 +35,7 @@ struct RequestRecord {
   const std::string& client_ip;
   // The path only: query strings can carry personal data (?email=) and stay out of logs.
   const std::string& path;
+  const domain::Uuid* tenant;  // the authenticated caller's tenant; null when there is none
 };
 
 class RequestObserver {

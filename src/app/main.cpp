@@ -219,6 +219,13 @@ int main(int argc, char** argv) {
       "How often the admin listener's operator page samples this node's figures (a day of them "
       "is kept)")
       ->check(CLI::Range(100, 600000));
+  add("tenant_rates_top", config.tenant_rates_top,
+      "The busiest tenants shown by id in brandos_tenant_requests_per_second (the rest are "
+      "summed as tenant=\"other\"), which bounds the metric's series")
+      ->check(CLI::Range(0, 100));
+  add("tenant_rates_window_ms", config.tenant_rates_window_ms,
+      "The window the busiest tenants' request rates are counted over")
+      ->check(CLI::Range(100, 3600000));
   add("slow_query_ms", config.slow_query_ms,
       "Database round trips slower than this are logged (slow_query: statements, duration, "
       "tenant, trace id) and counted in db_slow_queries_total (0 = off)")

@@ -36,6 +36,7 @@ void RequestObserver::on_request(const api::RequestRecord& r) {
   }
   it->second.requests->inc();
   it->second.duration->observe(r.duration_seconds);
+  if (tenants_ != nullptr && r.tenant != nullptr) tenants_->record(*r.tenant);
 
   if (spans_ != nullptr) {
     const std::string trace_id = r.trace.trace_id_hex();

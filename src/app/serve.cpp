@@ -58,7 +58,10 @@ int serve(const Config& config) {
     spans = std::make_unique<observability::SpanExporter>(config.otlp_endpoint,
                                                           config.trace_sample_ratio, registry);
   observability::ErrorTracker errors(registry);
-  RequestObserver observer(registry, config.access_log, spans.get(), &errors);
+  observability::BusiestTenants busiest(static_cast<std::size_t>(config.tenant_rates_top),
+                                        std::chrono::milliseconds(config.tenant_rates_window_ms));
+  busiest.register_metrics(registry);
+  RequestObserver observer(registry, config.access_log, spans.get(), &errors, &busiest);
   const api::JsonDocuments documents;
   api::OpenConnections open_connections(config.max_connections);
   registry.gauge("http_open_connections", "Open client connections.", {},

@@ -10,7 +10,8 @@ what each chart holds (its series' labels, points and largest values) and how ma
 canvas pixels carry the first series' colour (the line was painted, not just the axes).
 
 Prints one JSON object: {"loaded", "errors", "warnings", "charts", "tables", "painted"}; "tables"
-holds the first cell of each filled row of the dependencies, slow-queries and errors tables. Exit status 0 when
+holds the first cell of each filled row of the dependencies, tenants, slow-queries and errors
+tables. Exit status 0 when
 the page loaded with no errors, 1 otherwise, 2 when Chromium could not be driven at all.
 """
 import argparse
@@ -55,7 +56,7 @@ STATE_JS = """
     c.max = plot.data.slice(1).map((xs) => xs.reduce((m, v) => (v === null ? m : Math.max(m, v)), 0));
   }
   s.tables = {};
-  for (const id of ['dependencies', 'slow-queries', 'errors']) {
+  for (const id of ['dependencies', 'tenants', 'slow-queries', 'errors']) {
     const rows = [...document.querySelectorAll('#' + id + ' tbody tr')];
     s.tables[id] = rows.filter((r) => !r.querySelector('.empty')).map((r) => r.cells[0].textContent);
   }

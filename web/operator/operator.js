@@ -134,6 +134,15 @@
     show("Waiting for a database connection", now.db_pool_waiting);
     show("Slow queries (total)", now.db_slow_queries_total);
     show("Unhandled errors (total)", now.unhandled_errors_total);
+
+    fillTable(
+      "tenants",
+      now.busiest_tenants.map((t) => [
+        { text: t.tenant, cls: "mono" },
+        { text: t.requests_per_second.toFixed(2), cls: "num" },
+      ]),
+      "no authenticated requests in the last window"
+    );
   }
 
   function drawSlowQueries(list) {

@@ -135,6 +135,12 @@ void Registry::counter(const std::string& name, const std::string& help, const L
   family(name, help, Type::counter).gauges[render_labels(labels)] = std::move(read);
 }
 
+void Registry::gauges(const std::string& name, const std::string& help,
+                      std::function<std::vector<Sample>()> read_all) {
+  std::lock_guard lock(mutex_);
+  family(name, help, Type::gauge).read_all = std::move(read_all);
+}
+
 std::vector<Registry::Sample> Registry::read(const std::string& name) const {
   std::lock_guard lock(mutex_);
   std::vector<Sample> out;
@@ -143,6 +149,8 @@ std::vector<Registry::Sample> Registry::read(const std::string& name) const {
   for (const auto& [labels, c] : it->second.counters)
     out.push_back({labels, static_cast<double>(c->value())});
   for (const auto& [labels, read] : it->second.gauges) out.push_back({labels, read()});
+  if (it->second.read_all)
+    for (auto& s : it->second.read_all()) out.push_back(std::move(s));
   return out;
 }
 
@@ -184,6 +192,8 @@ std::string Registry::expose() const {
         out += "# TYPE " + name + " gauge\n";
         for (const auto& [labels, read] : f.gauges)
           out += name + labels + " " + number(read()) + "\n";
+        if (f.read_all)
+          for (const auto& s : f.read_all()) out += name + s.labels + " " + number(s.value) + "\n";
         break;
       case Type::histogram:
         out += "# TYPE " + name + " histogram\n";

@@ -63,14 +63,19 @@ class Registry {
   void counter(const std::string& name, const std::string& help, const Labels& labels,
                std::function<double()> read);
 
+  struct Sample {
+    std::string labels;  // rendered, as in `{a="x"}`
+    double value;
+  };
+  // A gauge family whose label sets come and go (the busiest tenants, say): `read_all` returns
+  // every series at each scrape. Same rules as gauge(); it must keep the label sets bounded.
+  void gauges(const std::string& name, const std::string& help,
+              std::function<std::vector<Sample>()> read_all);
+
   std::string expose() const;
 
   // Reading back what is registered, for the operator page's history (rendered label sets, as in
   // `{a="x"}`). Counters, counters read from elsewhere and gauges: every series of `name`.
-  struct Sample {
-    std::string labels;
-    double value;
-  };
   std::vector<Sample> read(const std::string& name) const;
   // Every series of the histogram `name` added up (they share their bounds); empty when absent.
   std::optional<Histogram::Snapshot> merged(const std::string& name,
@@ -84,6 +89,7 @@ class Registry {
     std::map<std::string, std::unique_ptr<Counter>> counters;  // by rendered label set
     std::map<std::string, std::unique_ptr<Histogram>> histograms;
     std::map<std::string, std::function<double()>> gauges;
+    std::function<std::vector<Sample>()> read_all;  // gauges whose label sets come and go
   };
   Family& family(const std::string& name, const std::string& help, Type type);
 

@@ -151,6 +151,11 @@ std::string OperatorHistory::to_json(double seconds) const {
     breakers.push_back(json::object{{"dependency", label_value(r.labels, "dependency")},
                                     {"state", breaker_state(r.value)}});
   now["breakers"] = std::move(breakers);
+  json::array tenants;
+  for (const auto& r : registry_.read("brandos_tenant_requests_per_second"))
+    tenants.push_back(json::object{{"tenant", label_value(r.labels, "tenant")},
+                                   {"requests_per_second", number_or_null(r.value)}});
+  now["busiest_tenants"] = std::move(tenants);
   for (const char* name :
        {"brandos_outbox_oldest_unpublished_seconds", "brandos_data_dir_free_bytes",
         "brandos_data_dir_capacity_bytes", "http_open_connections", "db_slow_queries_total",

@@ -28,7 +28,8 @@ class OperatorHistory {
   //   requests_per_second, server_errors_per_second (5xx), latency_p50_ms, latency_p99_ms (null
   //   where a step served nothing), orders_per_minute (created in the trailing minute),
   //   revenue_last_hour {currency: [minor units taken in the trailing hour]},
-  // and "now": the dependencies' breaker states and the gauges an operator checks first.
+  // and "now": the dependencies' breaker states, the busiest tenants' request rates and the
+  // gauges an operator checks first.
   std::string to_json(double seconds) const;
 
   // The q-quantile (0..1) of the observations between two cumulative histogram snapshots, by
