@@ -10,6 +10,7 @@
 
 #include "support/api_client.hpp"
 #include "support/gateway_simulator.hpp"
+#include "support/rabbitmq_broker.hpp"
 #include "support/server_process.hpp"
 #include "support/test_database.hpp"
 #include "support/webhook_receiver.hpp"
@@ -142,6 +143,78 @@ TEST(Tracing, APaymentsCallToTheGatewayIsASpanOfItsRequestAndCarriesTheTrace) {
   })) << server.log();
   EXPECT_EQ(text(*charge, "parentSpanId"), text(*request, "spanId"));
   EXPECT_EQ(charge->at("kind").as_int64(), 3);
+}
+
+// An event continues the trace of the request that wrote it (issue 13): the outbox keeps the
+// request's traceparent, the relay's publish is a producer span of it (and the broker's message
+// carries that span), and the webhook delivery is a client span of what the consumer received,
+// sent to the receiver as its traceparent. `broker`: through RabbitMQ, else in-process.
+void expect_event_continues_the_request_trace(RabbitMqBroker* broker) {
+  WebhookReceiver collector, hooks;
+  const TestDatabase db = create_test_database();
+  ServerProcess server;
+  std::vector<std::string> flags{"--otlp-endpoint", collector.url(""),
+                                 "--webhook-allow-private-targets", "true"};
+  if (broker) {
+    flags.push_back("--amqp-url");
+    flags.push_back(broker->url());
+  }
+  launch_api_server(server, db, flags);
+  ApiClient api(server.port());
+  const Brand b = sign_up_brand(api);
+  ASSERT_EQ(api.post("/v1/webhooks",
+                     json::object{{"url", hooks.url()}, {"events", json::array{"product.created"}}},
+                     b.owner_token)
+                .status,
+            201);
+  const std::string trace = "7af7651916cd43dd8448eb211c80319e";
+  auto product = api.post("/v1/products",
+                          json::object{{"sku", "TRACE-3"},
+                                       {"name", "Thing"},
+                                       {"price", 100},
+                                       {"currency", "EUR"},
+                                       {"stock", 10}},
+                          b.owner_token, {{"traceparent", "00-" + trace + "-c7ad6b7169203331-01"}});
+  ASSERT_EQ(product.status, 201);
+
+  ASSERT_TRUE(eventually([&] { return hooks.received().size() == 1; })) << server.log();
+  const std::string header = hooks.received().front().headers.at("traceparent");
+  ASSERT_EQ(header.substr(0, 36), "00-" + trace + "-") << header;
+  const std::string delivery_span = header.substr(36, 16);
+
+  std::vector<json::object> spans;
+  const json::object *request = nullptr, *publish = nullptr, *webhook = nullptr;
+  ASSERT_TRUE(eventually([&] {
+    spans = spans_of(collector, trace);
+    request = publish = webhook = nullptr;
+    for (const auto& s : spans) {
+      if (text(s, "name") == "POST /v1/products") request = &s;
+      if (text(s, "name") == "publish product.created") publish = &s;
+      if (text(s, "name") == "webhook product.created") webhook = &s;
+    }
+    return request && webhook && (publish || !broker);
+  })) << server.log();
+  // The receiver's parent is the delivery's span, a client span.
+  EXPECT_EQ(text(*webhook, "spanId"), delivery_span);
+  EXPECT_EQ(webhook->at("kind").as_int64(), 3);
+  if (broker) {
+    // request → publish (producer) → delivery.
+    EXPECT_EQ(text(*publish, "parentSpanId"), text(*request, "spanId"));
+    EXPECT_EQ(publish->at("kind").as_int64(), 4);
+    EXPECT_EQ(text(*webhook, "parentSpanId"), text(*publish, "spanId"));
+  } else {
+    EXPECT_EQ(text(*webhook, "parentSpanId"), text(*request, "spanId"));
+  }
+}
+
+TEST(Tracing, AnEventsWebhookDeliveryContinuesTheTraceOfTheRequestThatWroteIt) {
+  expect_event_continues_the_request_trace(nullptr);
+}
+
+TEST(Tracing, AnEventsPublishAndDeliveryThroughRabbitMqContinueTheRequestsTrace) {
+  RabbitMqBroker broker;
+  broker.start();
+  expect_event_continues_the_request_trace(&broker);
 }
 
 }  // namespace

@@ -18,6 +18,10 @@
 #include "infrastructure/observability/error_tracker.hpp"
 #include "infrastructure/observability/metrics.hpp"
 
+namespace brandos::observability {
+class SpanExporter;
+}
+
 namespace brandos::app {
 
 class Runtime {
@@ -38,6 +42,9 @@ class Runtime {
   void report_failure(std::string_view task, std::exception_ptr error);
   // Failures reported from now on are also grouped in `errors` (may be null; must outlive this).
   void track_errors(observability::ErrorTracker* errors) { errors_ = errors; }
+  // Where the node's spans go; null when tracing is off.
+  void trace_with(observability::SpanExporter* spans) { spans_ = spans; }
+  observability::SpanExporter* spans() const { return spans_; }
 
   // Starts one thread per io_context.
   void run();
@@ -52,6 +59,7 @@ class Runtime {
  private:
   observability::Registry& registry_;
   observability::ErrorTracker* errors_ = nullptr;
+  observability::SpanExporter* spans_ = nullptr;
   std::vector<std::unique_ptr<boost::asio::io_context>> io_;
   std::vector<std::thread> threads_;
   struct Guards;

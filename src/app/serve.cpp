@@ -70,6 +70,7 @@ int serve(const Config& config) {
   observability::PrometheusBusinessMetrics business(registry);
   Runtime runtime(config.threads, registry);
   runtime.track_errors(&errors);
+  runtime.trace_with(spans.get());
   DatabaseModule database(config, runtime, registry, ids, spans.get());
   IdentityModule identity(config, runtime, database, ids);
   CatalogModule catalog(runtime, database, documents, ids);

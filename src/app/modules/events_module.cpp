@@ -46,8 +46,8 @@ void EventsModule::start() {
                                      std::chrono::milliseconds(config_.breaker_window_ms),
                                      std::chrono::milliseconds(config_.breaker_open_ms), 1});
     observability::register_breaker_metrics(runtime_.registry(), *broker_breaker_);
-    rabbitmq_ = std::make_unique<amqp::RabbitMqEventPublisher>(broker, runtime_.registry(),
-                                                               broker_breaker_.get());
+    rabbitmq_ = std::make_unique<amqp::RabbitMqEventPublisher>(
+        broker, runtime_.registry(), broker_breaker_.get(), runtime_.spans());
     publisher = rabbitmq_.get();
     if (config_.jobs)
       for (auto* c : consumers_) {

@@ -12,7 +12,8 @@ void WebhooksModule::start() {
   cipher_ = std::make_unique<crypto::SodiumPersonalDataCipher>(
       load_master_keys(config_.data_keys, config_.data_dir),
       load_email_index_key(config_.email_index_key, config_.data_dir));
-  http_ = std::make_unique<http_client::WebhookHttp>(config_.webhook_allow_private_targets);
+  http_ = std::make_unique<http_client::WebhookHttp>(config_.webhook_allow_private_targets,
+                                                     runtime_.spans());
   if (config_.webhook_allow_private_targets)
     observability::log_warn("webhook_private_targets_allowed")
         .str("hint", "webhooks may reach loopback and internal addresses; for tests only")

@@ -205,7 +205,8 @@ asio::awaitable<Outcome<void>> ManageOrders::place_together(
     history.push_back({o.id,
                        {ids_.new_id(), "order.created", *now, actor.user_id.to_string(),
                         documents_.order_placed(o)}});
-    events.push_back({ids_.new_id(), "order.created", "order", o.id, o.version, placed.document});
+    events.push_back({ids_.new_id(), "order.created", "order", o.id, o.version, placed.document,
+                      &batch[k]->ctx->trace});
     if (batch[k]->key) completions.push_back({*batch[k]->key, 201, placed.document});
   }
 

@@ -25,6 +25,10 @@ struct PublishedEvent {
   int aggregate_version = 1;
   std::string envelope_json;
   std::string occurred_at;  // RFC 3339, as in the envelope (when the change committed, about)
+  // W3C traceparent the event's handling continues: from the outbox, the operation that wrote
+  // it; after the broker, the publish span's. Empty when none (a job's event): the trace named
+  // by the event id stands in (event_traceparent).
+  std::string traceparent;
 };
 
 class OutboxFeed {

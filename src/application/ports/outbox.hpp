@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "application/operation_context.hpp"
 #include "domain/uuid.hpp"
 
 namespace brandos::application {
@@ -15,6 +16,9 @@ struct OutboxEvent {
   domain::Uuid aggregate_id;
   int aggregate_version = 1;  // consumers order an aggregate's events by it
   std::string data_json;      // rendered by ResourceDocuments
+  // The operation whose trace the event continues, when it is not the unit of work's own (a
+  // batch holds many requests' orders). Read only while the event is added.
+  const TraceSpan* trace = nullptr;
 };
 
 class Outbox {

@@ -57,7 +57,8 @@ struct NewWebhookDelivery {
   domain::Uuid endpoint_id;
   domain::Uuid event_id;
   std::string event_type;
-  std::string payload;  // the event's envelope, as sent
+  std::string payload;      // the event's envelope, as sent
+  std::string traceparent;  // the event's (PublishedEvent::traceparent); empty: none
 };
 
 class WebhookRepository {
@@ -98,7 +99,8 @@ struct DueWebhookDelivery {
   Bytes secret;
   std::optional<Bytes> previous_secret;
   int consecutive_failures = 0;
-  bool probe = false;  // the breaker's half-open probe
+  bool probe = false;       // the breaker's half-open probe
+  std::string traceparent;  // the event's; empty: none
 };
 
 struct WebhookAttempt {
@@ -136,6 +138,10 @@ struct WebhookRequest {
   std::string url;
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // The trace the attempt continues: the sender makes the attempt a span of its own, this
+  // traceparent's child, and sends that span as the request's traceparent header.
+  std::string traceparent;
+  std::string event_type;  // names the span
 };
 
 struct WebhookResponse {

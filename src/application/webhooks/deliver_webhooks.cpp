@@ -73,8 +73,9 @@ asio::awaitable<Outcome<WebhookStep>> DeliverWebhooks::operator()(
                  {"BrandOS-Event-Id", d.event_id.to_string()},
                  {"BrandOS-Signature",
                   signature(signer_, t, d.payload, *secret, previous ? &*previous : nullptr)}};
-    // The event's trace (API.md): the same as on the broker.
-    r.headers.emplace_back("traceparent", event_traceparent(d.event_id));
+    // The event's trace (API.md): the request that wrote it, or the one named by the event.
+    r.traceparent = d.traceparent.empty() ? event_traceparent(d.event_id) : d.traceparent;
+    r.event_type = d.event_type;
     requests.push_back(std::move(r));
     sent.push_back(i);
   }

@@ -56,7 +56,8 @@ asio::awaitable<Outcome<void>> FanOutWebhooks::apply(const OperationContext& ctx
       if (!accepted.contains(e->id)) continue;
       for (const auto& endpoint : *endpoints)
         if (subscribed(endpoint, e->type))
-          deliveries.push_back({ids_.new_id(), endpoint.id, e->id, e->type, e->envelope_json});
+          deliveries.push_back(
+              {ids_.new_id(), endpoint.id, e->id, e->type, e->envelope_json, e->traceparent});
     }
     uow->webhooks().add_deliveries(deliveries);
     auto committed = co_await uow->commit();

@@ -11,6 +11,7 @@
 
 #include "application/events/tenant_events.hpp"
 #include "infrastructure/observability/log.hpp"
+#include "infrastructure/observability/trace_parent.hpp"
 
 namespace brandos::amqp {
 
@@ -36,9 +37,11 @@ amqp_table_entry_t text_entry(const char* key, const std::string& value) {
 
 RabbitMqEventPublisher::RabbitMqEventPublisher(BrokerAddress address,
                                                observability::Registry& registry,
-                                               application::CircuitBreaker* breaker)
+                                               application::CircuitBreaker* breaker,
+                                               observability::SpanExporter* spans)
     : address_(std::move(address)),
       breaker_(breaker),
+      spans_(spans),
       returned_(registry.counter("amqp_returned_total",
                                  "Events the broker returned as unroutable (published again).")),
       nacked_(registry.counter("amqp_nacked_total", "Events the broker refused to confirm.")),
@@ -140,10 +143,25 @@ std::size_t RabbitMqEventPublisher::publish_and_confirm(AmqpSession& session, co
   const std::uint64_t first = next_tag_;
   const std::string exchange = kEventsExchange;
   const std::string content_type = "application/json";
+  // Each publish is a span of the event's trace (the writing request's, or the one named by the
+  // event), and the message carries that span as its traceparent.
+  const std::uint64_t started_ns = observability::unix_ns_now();
+  std::vector<std::optional<observability::TraceParent>> parents, spans;
+  parents.reserve(batch.events.size());
+  spans.reserve(batch.events.size());
   for (const auto& e : batch.events) {
+    auto parent = observability::parse_trace_parent(e.traceparent);
+    if (!parent) parent = observability::parse_trace_parent(application::event_traceparent(e.id));
+    spans.push_back(parent ? std::optional(parent->child(observability::new_span_id()))
+                           : std::nullopt);
+    parents.push_back(std::move(parent));
+  }
+  for (std::size_t k = 0; k < batch.events.size(); ++k) {
+    const auto& e = batch.events[k];
     const std::string id = e.id.to_string(), tenant = e.tenant_id.to_string(),
                       aggregate = e.aggregate_id.to_string(),
-                      traceparent = application::event_traceparent(e.id);
+                      traceparent =
+                          spans[k] ? spans[k]->header() : application::event_traceparent(e.id);
     amqp_table_entry_t headers[4] = {text_entry("tenant_id", tenant),
                                      text_entry("traceparent", traceparent),
                                      text_entry("aggregate_id", aggregate),
@@ -224,6 +242,27 @@ std::size_t RabbitMqEventPublisher::publish_and_confirm(AmqpSession& session, co
   std::size_t prefix = 0;
   while (prefix < n && acked[prefix] && !returned.contains(batch.events[prefix].id.to_string()))
     ++prefix;
+  if (spans_ != nullptr) {
+    const std::uint64_t ended_ns = observability::unix_ns_now();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!spans[i] || !spans_->sampled(spans[i]->trace_id)) continue;
+      const auto& e = batch.events[i];
+      observability::Span s;
+      s.trace_id = spans[i]->trace_id;
+      s.span_id = spans[i]->span_id;
+      s.parent_span_id = parents[i]->span_id;
+      s.name = "publish " + e.type;
+      s.kind = observability::Span::Kind::producer;
+      s.start_unix_ns = started_ns;
+      s.end_unix_ns = ended_ns;
+      s.attributes = {{"messaging.system", "rabbitmq"},
+                      {"messaging.destination.name", kEventsExchange},
+                      {"messaging.message.id", e.id.to_string()},
+                      {"brandos.tenant_id", e.tenant_id.to_string()}};
+      s.error = i >= prefix;  // not confirmed: published again later
+      spans_->record(std::move(s));
+    }
+  }
   return prefix;
 }
 

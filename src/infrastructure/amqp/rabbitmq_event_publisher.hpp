@@ -7,6 +7,9 @@
 //
 // A connection that fails is dropped and opened again (with the topology declared) on the next
 // batch; while the broker is away each batch fails fast as unavailable.
+//
+// Each event's publish is a producer span, a child of the event's trace (the request that wrote
+// it), and its traceparent header names that span, so consumers continue the same trace.
 #include <boost/asio/awaitable.hpp>
 #include <condition_variable>
 #include <deque>
@@ -19,6 +22,7 @@
 #include "application/resilience/circuit_breaker.hpp"
 #include "infrastructure/amqp/amqp_session.hpp"
 #include "infrastructure/observability/metrics.hpp"
+#include "infrastructure/observability/span_exporter.hpp"
 
 namespace brandos::amqp {
 
@@ -26,8 +30,10 @@ class RabbitMqEventPublisher final : public application::EventPublisher {
  public:
   // `breaker` (may be null; must outlive this) guards the broker: while it is open, batches fail
   // at once instead of each waiting out a connect to a broker that is down (ADR 0019).
+  // `spans` (may be null: tracing off) receives a span per published event of a sampled trace.
   RabbitMqEventPublisher(BrokerAddress address, observability::Registry& registry,
-                         application::CircuitBreaker* breaker = nullptr);
+                         application::CircuitBreaker* breaker = nullptr,
+                         observability::SpanExporter* spans = nullptr);
   ~RabbitMqEventPublisher() override;
   boost::asio::awaitable<application::Outcome<std::size_t>> publish(
       const application::OperationContext& ctx,
@@ -44,6 +50,7 @@ class RabbitMqEventPublisher final : public application::EventPublisher {
 
   BrokerAddress address_;
   application::CircuitBreaker* breaker_;
+  observability::SpanExporter* spans_;
   observability::Counter& returned_;
   observability::Counter& nacked_;
   observability::Counter& connection_failures_;

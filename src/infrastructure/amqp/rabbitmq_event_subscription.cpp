@@ -7,6 +7,7 @@
 
 #include "infrastructure/amqp/event_message.hpp"
 #include "infrastructure/observability/log.hpp"
+#include "infrastructure/observability/trace_parent.hpp"
 
 namespace brandos::amqp {
 
@@ -24,6 +25,18 @@ constexpr auto kApplyBound = std::chrono::seconds(20);
 
 std::string text(const amqp_bytes_t& b) {
   return b.len ? std::string(static_cast<const char*>(b.bytes), b.len) : std::string();
+}
+
+std::string traceparent_of(const amqp_basic_properties_t& p) {
+  if (!(p._flags & AMQP_BASIC_HEADERS_FLAG)) return "";
+  for (int i = 0; i < p.headers.num_entries; ++i) {
+    const auto& e = p.headers.entries[i];
+    if (text(e.key) != "traceparent") continue;
+    if (e.value.kind != AMQP_FIELD_KIND_UTF8 && e.value.kind != AMQP_FIELD_KIND_BYTES) return "";
+    std::string v = text(e.value.value.bytes);
+    return observability::parse_trace_parent(v) ? v : "";
+  }
+  return "";
 }
 
 }  // namespace
@@ -146,6 +159,9 @@ void RabbitMqEventSubscription::consume(AmqpSession& session) {
                                          : std::string();
       d.event =
           event_from_message(text(envelope.routing_key), message_id, text(envelope.message.body));
+      // The publish span's trace continues here (webhook deliveries carry it on); a header that
+      // is not a well-formed traceparent is ignored, as W3C asks.
+      if (d.event) d.event->traceparent = traceparent_of(envelope.message.properties);
       amqp_destroy_envelope(&envelope);
       batch.push_back(std::move(d));
     }

@@ -15,6 +15,7 @@
 
 #include "infrastructure/http_client/host_resolver.hpp"
 #include "infrastructure/http_client/target_address.hpp"
+#include "infrastructure/observability/span_exporter.hpp"
 
 namespace brandos::http_client {
 
@@ -86,10 +87,12 @@ asio::awaitable<Resolved> resolve(HostResolver& resolver, const Target& t, bool 
 
 template <class Stream>
 asio::awaitable<application::WebhookResponse> exchange(Stream& stream, const Target& t,
-                                                       const application::WebhookRequest& req) {
+                                                       const application::WebhookRequest& req,
+                                                       const std::string& traceparent) {
   http::request<http::string_body> r{http::verb::post, t.path, 11};
   r.set(http::field::host, t.host_header);
   for (const auto& [k, v] : req.headers) r.set(k, v);
+  if (!traceparent.empty()) r.set("traceparent", traceparent);
   r.body() = req.body;
   r.prepare_payload();
   auto [wec, written] = co_await http::async_write(stream, r, asio::as_tuple(asio::use_awaitable));
@@ -105,8 +108,9 @@ asio::awaitable<application::WebhookResponse> exchange(Stream& stream, const Tar
 
 }  // namespace
 
-WebhookHttp::WebhookHttp(bool allow_private_targets)
+WebhookHttp::WebhookHttp(bool allow_private_targets, observability::SpanExporter* spans)
     : allow_private_(allow_private_targets),
+      spans_(spans),
       resolver_(std::make_unique<HostResolver>()),
       tls_(std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client)) {
   tls_->set_default_verify_paths();
@@ -141,6 +145,13 @@ asio::awaitable<application::WebhookResponse> WebhookHttp::post(
   if (auto* why = std::get_if<std::string>(&parsed))
     co_return application::WebhookResponse{std::nullopt, "the URL " + *why, elapsed()};
   const Target& t = std::get<Target>(parsed);
+  // The attempt is a span of its own, a child of the event's trace, and the receiver gets it as
+  // the request's parent.
+  const auto parent = observability::parse_trace_parent(request.traceparent);
+  const auto span =
+      parent ? std::optional(parent->child(observability::new_span_id())) : std::nullopt;
+  const std::string traceparent = span ? span->header() : std::string();
+  const std::uint64_t started_ns = observability::unix_ns_now();
   auto work = [&]() -> asio::awaitable<application::WebhookResponse> {
     const auto resolved = co_await resolve(*resolver_, t, allow_private_, started + timeout);
     if (!resolved.refused.empty())
@@ -151,7 +162,7 @@ asio::awaitable<application::WebhookResponse> WebhookHttp::post(
       beast::tcp_stream stream(executor);
       auto [ec, ep] = co_await stream.async_connect(endpoints, asio::as_tuple(asio::use_awaitable));
       if (ec) co_return application::WebhookResponse{std::nullopt, "connect: " + ec.message(), {}};
-      auto r = co_await exchange(stream, t, request);
+      auto r = co_await exchange(stream, t, request, traceparent);
       beast::error_code ignored;
       stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
       co_return r;
@@ -166,7 +177,7 @@ asio::awaitable<application::WebhookResponse> WebhookHttp::post(
     auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::client,
                                                  asio::as_tuple(asio::use_awaitable));
     if (hec) co_return application::WebhookResponse{std::nullopt, "TLS: " + hec.message(), {}};
-    co_return co_await exchange(stream, t, request);
+    co_return co_await exchange(stream, t, request, traceparent);
   };
   asio::steady_timer deadline(co_await asio::this_coro::executor, timeout);
   auto r = co_await (work() || deadline.async_wait(asio::as_tuple(asio::use_awaitable)));
@@ -175,7 +186,33 @@ asio::awaitable<application::WebhookResponse> WebhookHttp::post(
         std::nullopt, "no answer within " + std::to_string(timeout.count()) + " ms", elapsed()};
   auto response = std::get<0>(std::move(r));
   response.latency = elapsed();
+  record_span(span, parent, started_ns, t.host, request, response);
   co_return response;
+}
+
+void WebhookHttp::record_span(const std::optional<observability::TraceParent>& span,
+                              const std::optional<observability::TraceParent>& parent,
+                              std::uint64_t started_ns, const std::string& host,
+                              const application::WebhookRequest& request,
+                              const application::WebhookResponse& response) const {
+  if (!span || spans_ == nullptr || !spans_->sampled(span->trace_id)) return;
+  observability::Span s;
+  s.trace_id = span->trace_id;
+  s.span_id = span->span_id;
+  s.parent_span_id = parent->span_id;
+  s.name = "webhook " + request.event_type;
+  s.kind = observability::Span::Kind::client;
+  s.start_unix_ns = started_ns;
+  s.end_unix_ns = observability::unix_ns_now();
+  s.attributes = {{"server.address", host}, {"http.request.method", "POST"}};
+  for (const auto& [k, v] : request.headers)
+    if (k == "BrandOS-Event-Id") s.attributes.emplace_back("brandos.event_id", v);
+  if (response.status_code)
+    s.attributes.emplace_back("http.response.status_code", std::to_string(*response.status_code));
+  else
+    s.attributes.emplace_back("error.type", response.error);
+  s.error = !response.status_code || *response.status_code >= 300;
+  spans_->record(std::move(s));
 }
 
 asio::awaitable<std::vector<application::WebhookResponse>> WebhookHttp::post_all(

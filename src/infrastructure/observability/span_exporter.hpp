@@ -24,7 +24,7 @@
 namespace brandos::observability {
 
 struct Span {
-  enum class Kind { internal = 1, server = 2, client = 3 };
+  enum class Kind { internal = 1, server = 2, client = 3, producer = 4, consumer = 5 };
   std::string trace_id;        // 32 lowercase hex digits
   std::string span_id;         // 16
   std::string parent_span_id;  // 16, or empty for a root span

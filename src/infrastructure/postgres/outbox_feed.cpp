@@ -16,7 +16,7 @@ namespace {
 
 constexpr Query kUnpublished{"outbox.unpublished", R"sql(
 SELECT id, tenant_id, type, aggregate_id, aggregate_version, envelope,
-       envelope::json ->> 'occurred_at' AS occurred_at
+       envelope::json ->> 'occurred_at' AS occurred_at, traceparent
 FROM brandos.unpublished_events($1))sql"};
 constexpr Query kMarkPublished{"outbox.mark_published",
                                "SELECT brandos.mark_events_published($1, $2, $3) AS marked"};
@@ -52,6 +52,7 @@ asio::awaitable<Outcome<std::vector<application::PublishedEvent>>> OutboxFeed::u
     e.aggregate_version = static_cast<int>(row.int64("aggregate_version"));
     e.envelope_json = row.text("envelope");
     e.occurred_at = row.text("occurred_at");
+    e.traceparent = row.optional_text("traceparent").value_or("");
     return e;
   });
 }

@@ -31,6 +31,24 @@ std::string int64_array(const std::vector<std::int64_t>& values) {
   return s + "}";
 }
 
+namespace {
+
+void append_quoted(std::string& s, std::string_view v) {
+  s += '"';
+  std::size_t from = 0;
+  for (std::size_t at = 0; at < v.size(); ++at) {
+    if (v[at] != '"' && v[at] != '\\') continue;
+    s.append(v, from, at - from);
+    s += '\\';
+    s += v[at];
+    from = at + 1;
+  }
+  s.append(v, from);
+  s += '"';
+}
+
+}  // namespace
+
 std::string text_array(const std::vector<std::string>& values) {
   // Documents of whole orders pass through here on the order path: copy runs, not characters.
   std::size_t size = 2;
@@ -40,18 +58,20 @@ std::string text_array(const std::vector<std::string>& values) {
   s += '{';
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i) s += ',';
-    s += '"';
-    const std::string_view v = values[i];
-    std::size_t from = 0;
-    for (std::size_t at = 0; at < v.size(); ++at) {
-      if (v[at] != '"' && v[at] != '\\') continue;
-      s.append(v, from, at - from);
-      s += '\\';
-      s += v[at];
-      from = at + 1;
-    }
-    s.append(v, from);
-    s += '"';
+    append_quoted(s, values[i]);
+  }
+  s += '}';
+  return s;
+}
+
+std::string nullable_text_array(const std::vector<std::optional<std::string>>& values) {
+  std::string s = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) s += ',';
+    if (values[i])
+      append_quoted(s, *values[i]);
+    else
+      s += "NULL";
   }
   s += '}';
   return s;

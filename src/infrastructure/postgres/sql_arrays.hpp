@@ -16,6 +16,8 @@ std::string nullable_uuid_array(const std::vector<std::optional<domain::Uuid>>& 
 std::string int64_array(const std::vector<std::int64_t>& values);
 // {"a","b"}: every element quoted, \ and " escaped.
 std::string text_array(const std::vector<std::string>& values);
+// …with NULL for the absent ones.
+std::string nullable_text_array(const std::vector<std::optional<std::string>>& values);
 // \x0a1b…
 std::string bytea_hex(const std::uint8_t* data, std::size_t n);
 template <class Bytes>

@@ -19,6 +19,9 @@ TEST(SqlArrays, AbsentIdsAreNull) {
   ASSERT_TRUE(id);
   EXPECT_EQ(nullable_uuid_array(std::vector<std::optional<domain::Uuid>>{id, std::nullopt}),
             "{0191a2b3-c4d5-7e6f-8a9b-0c1d2e3f4a5b,NULL}");
+  // A text "NULL" stays a string; only an absent one is NULL.
+  EXPECT_EQ(nullable_text_array({std::string("NULL"), std::nullopt, std::string("a\"b")}),
+            R"({"NULL",NULL,"a\"b"})");
 }
 
 }  // namespace

@@ -94,6 +94,19 @@ void TenantSession::report_if_slow(Clock::time_point started, std::span<const St
   o.on_slow_query(q);
 }
 
+std::optional<std::string> TenantSession::traceparent(const application::TraceSpan* trace) const {
+  const std::string_view trace_id = trace ? std::string_view(trace->trace_id) : trace_id_.view();
+  const std::string_view span_id =
+      trace ? std::string_view(trace->span_id) : parent_span_id_.view();
+  if (trace_id.size() != 32 || span_id.size() != 16) return std::nullopt;
+  const auto* spans = pool_.options().spans;
+  const bool sampled = spans != nullptr && spans->sampled(std::string(trace_id));
+  std::string out;
+  out.reserve(55);
+  out.append("00-").append(trace_id).append("-").append(span_id).append(sampled ? "-01" : "-00");
+  return out;
+}
+
 void TenantSession::trace_round_trip(std::uint64_t started_unix_ns, std::span<const Statement> sent,
                                      bool ok) const {
   auto* spans = pool_.options().spans;

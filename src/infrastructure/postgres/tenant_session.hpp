@@ -51,6 +51,10 @@ class TenantSession {
   boost::asio::awaitable<void> rollback();
   // The queued writes include outbox events: the relay is nudged after the commit.
   void outbox_written() { outbox_written_ = true; }
+  // The W3C traceparent an event written here continues: `trace`'s when given (an operation of
+  // a batch), else this unit of work's; sampled flag as the span exporter decides. Empty when
+  // the operation has no trace (a job).
+  std::optional<std::string> traceparent(const application::TraceSpan* trace) const;
 
  private:
   Statement set_tenant() const;

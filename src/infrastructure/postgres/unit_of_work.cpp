@@ -48,14 +48,17 @@ class Outbox final : public application::Outbox {
   void add(const application::OutboxEvent& e) override {
     s_.outbox_written();
     s_.queue(Statement(kInsertOutbox, e.id, e.type, e.aggregate_type, e.aggregate_id,
-                       static_cast<std::int32_t>(e.aggregate_version), Jsonb{e.data_json}));
+                       static_cast<std::int32_t>(e.aggregate_version), Jsonb{e.data_json},
+                       s_.traceparent(e.trace)));
   }
   void add(const std::vector<application::OutboxEvent>& events) override {
     s_.outbox_written();
     std::vector<domain::Uuid> ids, aggregates;
     std::vector<std::string> types, aggregate_types, data;
+    std::vector<std::optional<std::string>> traces;
     std::vector<std::int64_t> versions;
     for (const auto& e : events) {
+      traces.push_back(s_.traceparent(e.trace));
       ids.push_back(e.id);
       types.push_back(e.type);
       aggregate_types.push_back(e.aggregate_type);
@@ -65,7 +68,7 @@ class Outbox final : public application::Outbox {
     }
     s_.queue(Statement(outbox_sql::kInsertOutboxMany, uuid_array(ids), text_array(types),
                        text_array(aggregate_types), uuid_array(aggregates), int64_array(versions),
-                       text_array(data)));
+                       text_array(data), nullable_text_array(traces)));
   }
 
  private:

@@ -17,7 +17,7 @@ namespace {
 constexpr Query kClaim{"webhook_deliveries.claim", R"sql(
 SELECT id, tenant_id, endpoint_id, event_id, event_type, payload, attempts,
        (extract(epoch FROM now() - created_at) * 1000)::bigint AS age_ms, url, key_id,
-       wrapped_key, secret, previous_secret, consecutive_failures, probe
+       wrapped_key, secret, previous_secret, consecutive_failures, probe, traceparent
 FROM brandos.claim_webhook_deliveries($1, $2, $3, $4, $5))sql"};
 constexpr Query kRecord{"webhook_deliveries.record", R"sql(
 SELECT brandos.record_webhook_attempt($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
@@ -63,6 +63,7 @@ asio::awaitable<Outcome<std::vector<application::DueWebhookDelivery>>> WebhookDe
       d.previous_secret = bytes_of_hex(row.view("previous_secret"));
     d.consecutive_failures = row.int32("consecutive_failures");
     d.probe = row.boolean("probe");
+    d.traceparent = row.optional_text("traceparent").value_or("");
     return d;
   });
 }

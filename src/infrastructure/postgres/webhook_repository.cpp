@@ -68,11 +68,11 @@ UPDATE brandos.webhook_endpoints SET deleted_at = now(), active = false, updated
 WHERE id = $1 AND deleted_at IS NULL)sql"};
 constexpr Query kAddDeliveries{"webhook_deliveries.insert_many", R"sql(
 INSERT INTO brandos.webhook_deliveries (id, tenant_id, endpoint_id, event_id, event_type,
-                                        payload, next_attempt_at)
+                                        payload, next_attempt_at, traceparent)
 SELECT r.id, brandos.current_tenant_id(), r.endpoint_id, r.event_id, r.event_type, r.payload,
-       now()
-FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[])
-     AS r(id, endpoint_id, event_id, event_type, payload)
+       now(), r.traceparent
+FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[])
+     AS r(id, endpoint_id, event_id, event_type, payload, traceparent)
 ON CONFLICT (endpoint_id, event_id) DO NOTHING)sql"};
 
 constexpr Query kDeliveries{"webhook_deliveries.list", R"sql(
@@ -205,7 +205,10 @@ void WebhookRepository::add_deliveries(
   if (deliveries.empty()) return;
   std::vector<domain::Uuid> ids, endpoints, events;
   std::vector<std::string> types, payloads;
+  std::vector<std::optional<std::string>> traces;
   for (const auto& d : deliveries) {
+    // Only a well-formed one is kept (it may have come from the broker's headers).
+    traces.push_back(d.traceparent.size() == 55 ? std::optional(d.traceparent) : std::nullopt);
     ids.push_back(d.id);
     endpoints.push_back(d.endpoint_id);
     events.push_back(d.event_id);
@@ -213,7 +216,7 @@ void WebhookRepository::add_deliveries(
     payloads.push_back(d.payload);
   }
   s_.queue(Statement(kAddDeliveries, uuid_array(ids), uuid_array(endpoints), uuid_array(events),
-                     text_array(types), text_array(payloads)));
+                     text_array(types), text_array(payloads), nullable_text_array(traces)));
 }
 
 asio::awaitable<Outcome<std::vector<WebhookDeliveryRecord>>> WebhookRepository::deliveries(
