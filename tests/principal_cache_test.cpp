@@ -29,6 +29,15 @@ class PrincipalCacheTest : public ApiServerSuite {
     if (at == std::string::npos) return 0;
     return std::stoll(m->body.substr(at + series.size()));
   }
+  // cache_requests_total of the principal cache with result `result`.
+  long long lookups(const std::string& result) {
+    auto m = http_request(server_->admin_port(), "GET", "/metrics");
+    const std::string series =
+        R"(cache_requests_total{cache="principals",result=")" + result + "\"} ";
+    const auto at = m ? m->body.find(series) : std::string::npos;
+    if (at == std::string::npos) return -1;
+    return std::stoll(m->body.substr(at + series.size()));
+  }
   // Repeats `request` until it answers `status`, for at most `bound`; the status it ended with.
   template <class Request>
   int until(int status, std::chrono::milliseconds bound, Request request) {
@@ -45,9 +54,13 @@ TEST_F(PrincipalCacheTest, RepeatedRequestsDoNotReReadTheCaller) {
   const Brand b = sign_up_brand(a);
   ASSERT_EQ(a.get("/v1/products", b.owner_token).status, 200);
   const long long before = authentications();
+  const long long hits = lookups("hit"), misses = lookups("miss");
   for (int i = 0; i < 20; ++i) ASSERT_EQ(a.get("/v1/products", b.owner_token).status, 200);
   // At most one re-read per I/O thread that had not seen the caller yet.
   EXPECT_LE(authentications() - before, 2);
+  // The cache's own counters agree: one lookup per request, nearly all of them hits.
+  EXPECT_EQ(lookups("hit") - hits + lookups("miss") - misses, 20);
+  EXPECT_GE(lookups("hit") - hits, 18);
 }
 
 TEST_F(PrincipalCacheTest, AChangeMadeElsewhereIsSeenWithinTheNotificationsLatency) {

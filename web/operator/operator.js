@@ -130,6 +130,10 @@
       "Data directory free",
       formatBytes(now.brandos_data_dir_free_bytes) + " of " + formatBytes(now.brandos_data_dir_capacity_bytes)
     );
+    show(
+      "Cache hit ratio (since start)",
+      now.cache_hit_ratio === null ? "no lookups" : (now.cache_hit_ratio * 100).toFixed(1) + " %"
+    );
     show("Open connections", now.http_open_connections);
     show("Waiting for a database connection", now.db_pool_waiting);
     show("Slow queries (total)", now.db_slow_queries_total);

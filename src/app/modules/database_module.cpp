@@ -148,9 +148,16 @@ void DatabaseModule::start() {
                                    std::chrono::milliseconds(config_.breaker_window_ms),
                                    std::chrono::milliseconds(config_.breaker_open_ms), 1});
   observability::register_breaker_metrics(registry_, *breaker_);
-  if (config_.principal_cache_ttl_ms > 0)
+  if (config_.principal_cache_ttl_ms > 0) {
     principals_ = std::make_unique<local::PrincipalCache>(
         std::chrono::milliseconds(config_.principal_cache_ttl_ms));
+    const auto* cache = principals_.get();
+    const char* help = "Lookups of a node cache: hits answered from it, misses that went on.";
+    registry_.counter("cache_requests_total", help, {{"cache", "principals"}, {"result", "hit"}},
+                      [cache] { return static_cast<double>(cache->hits()); });
+    registry_.counter("cache_requests_total", help, {{"cache", "principals"}, {"result", "miss"}},
+                      [cache] { return static_cast<double>(cache->misses()); });
+  }
   auto pool_options = [&, this] {
     pg::PoolOptions po;
     po.connection.conninfo = target_.app_conninfo;

@@ -10,14 +10,28 @@ std::optional<application::Principal> PrincipalCache::find(const domain::Uuid& t
                                                            const domain::Uuid& user) {
   const std::string k = key(tenant, user);
   std::lock_guard lock(mutex_);
-  if (!listening_) return std::nullopt;
-  const auto it = entries_.find(k);
-  if (it == entries_.end()) return std::nullopt;
-  if (Clock::now() >= it->second.expires) {
-    entries_.erase(it);
+  const auto it = listening_ ? entries_.find(k) : entries_.end();
+  if (it == entries_.end()) {
+    ++misses_;
     return std::nullopt;
   }
+  if (Clock::now() >= it->second.expires) {
+    entries_.erase(it);
+    ++misses_;
+    return std::nullopt;
+  }
+  ++hits_;
   return it->second.principal;
+}
+
+std::uint64_t PrincipalCache::hits() const {
+  std::lock_guard lock(mutex_);
+  return hits_;
+}
+
+std::uint64_t PrincipalCache::misses() const {
+  std::lock_guard lock(mutex_);
+  return misses_;
 }
 
 std::uint64_t PrincipalCache::generation() const {

@@ -40,6 +40,9 @@ class PrincipalCache {
   // Listening for notifications or not; either way the cache starts empty.
   void set_listening(bool listening);
   bool listening() const;
+  // Lookups answered from the cache, and those that went to the database (cache_requests_total).
+  std::uint64_t hits() const;
+  std::uint64_t misses() const;
 
  private:
   struct Entry {
@@ -55,6 +58,8 @@ class PrincipalCache {
   std::unordered_map<std::string, Entry> entries_;
   std::uint64_t generation_ = 0;
   bool listening_ = false;
+  std::uint64_t hits_ = 0;
+  std::uint64_t misses_ = 0;
 };
 
 }  // namespace brandos::local

@@ -23,6 +23,9 @@ TEST(PrincipalCache, ServesNothingWhileNotListening) {
   EXPECT_EQ(c.find(kTenant, kUser)->role, domain::Role::staff);
   c.set_listening(false);  // the notification connection dropped
   EXPECT_FALSE(c.find(kTenant, kUser));
+  // Every lookup is counted, as a hit or a miss.
+  EXPECT_EQ(c.hits(), 1u);
+  EXPECT_EQ(c.misses(), 3u);
 }
 
 TEST(PrincipalCache, ANotificationEvictsItsUser) {

@@ -156,6 +156,12 @@ std::string OperatorHistory::to_json(double seconds) const {
     tenants.push_back(json::object{{"tenant", label_value(r.labels, "tenant")},
                                    {"requests_per_second", number_or_null(r.value)}});
   now["busiest_tenants"] = std::move(tenants);
+  double hits = 0, lookups = 0;
+  for (const auto& r : registry_.read("cache_requests_total")) {
+    lookups += r.value;
+    if (label_value(r.labels, "result") == "hit") hits += r.value;
+  }
+  now["cache_hit_ratio"] = lookups > 0 ? number_or_null(hits / lookups) : json::value(nullptr);
   for (const char* name :
        {"brandos_outbox_oldest_unpublished_seconds", "brandos_data_dir_free_bytes",
         "brandos_data_dir_capacity_bytes", "http_open_connections", "db_slow_queries_total",

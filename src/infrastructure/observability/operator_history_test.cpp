@@ -37,6 +37,8 @@ TEST(OperatorHistory, RatesAreTakenOverEachStepAndWindowsTrailTheSample) {
       registry.histogram("http_request_duration_seconds", "", {{"route", "/a"}}, latency_buckets());
   auto& created = registry.counter("brandos_orders_created_total", "");
   auto& eur = registry.counter("brandos_revenue_minor_units_total", "", {{"currency", "EUR"}});
+  registry.counter("cache_requests_total", "", {{"cache", "principals"}, {"result", "hit"}}).inc(3);
+  registry.counter("cache_requests_total", "", {{"cache", "principals"}, {"result", "miss"}}).inc();
   OperatorHistory history(registry, 1000);
 
   history.sample(1000);  // the baseline
@@ -71,6 +73,7 @@ TEST(OperatorHistory, RatesAreTakenOverEachStepAndWindowsTrailTheSample) {
   const json::value recent = json::parse(history.to_json(30));
   EXPECT_EQ(recent.at("t").as_array().size(), 1u);
   EXPECT_EQ(recent.at("t").at(0).to_number<double>(), 4610);
+  EXPECT_DOUBLE_EQ(recent.at("now").at("cache_hit_ratio").to_number<double>(), 0.75);
 }
 
 TEST(OperatorHistory, KeepsAtMostItsCapacityAndReportsTheBreakersAndGauges) {
@@ -89,6 +92,7 @@ TEST(OperatorHistory, KeepsAtMostItsCapacityAndReportsTheBreakersAndGauges) {
   EXPECT_EQ(breakers[0].at("state"), "open");
   EXPECT_EQ(h.at("now").at("brandos_outbox_oldest_unpublished_seconds").to_number<double>(), 12.5);
   EXPECT_TRUE(h.at("now").at("db_pool_waiting").is_null());  // not registered on this node
+  EXPECT_TRUE(h.at("now").at("cache_hit_ratio").is_null());  // no lookups yet
 }
 
 TEST(LabelValue, FindsAKeyOnlyAtALabelsStart) {
