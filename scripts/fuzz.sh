@@ -11,6 +11,7 @@ cmake -S . -B build-fuzz -G Ninja -DBRANDOS_FUZZ=ON -DBRANDOS_TESTS=OFF \
   -DCMAKE_CXX_COMPILER=clang++-16 -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-fuzz
 for target in http_request json_body credentials access_token broker_message gateway_response \
+  observability_inputs \
   payment_body; do
   work=$(mktemp -d)
   cp fuzz/corpus/$target/* "$work/"

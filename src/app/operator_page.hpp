@@ -11,8 +11,4 @@ namespace brandos::app {
 void add_operator_page(api::Router& router, const observability::OperatorHistory& history,
                        const observability::RecentSlowQueries& slow_queries);
 
-// The `minutes` query parameter of /operator/history: 60 when absent, nullopt when it is not a
-// whole number from 1 to 1440.
-std::optional<int> history_minutes(std::string_view query);
-
 }  // namespace brandos::app
