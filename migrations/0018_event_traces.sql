@@ -2,10 +2,14 @@
 -- is kept with it, so the relay's publish and every webhook delivery continue the request's trace
 -- instead of starting one of their own. NULL for events written outside a traced operation (jobs);
 -- those keep the trace named by the event id.
-ALTER TABLE brandos.outbox_events
-  ADD COLUMN traceparent text CHECK (traceparent IS NULL OR length(traceparent) = 55);
-ALTER TABLE brandos.webhook_deliveries
-  ADD COLUMN traceparent text CHECK (traceparent IS NULL OR length(traceparent) = 55);
+-- The checks are NOT VALID: every existing row is NULL, and validating would scan the tables under
+-- the ALTER's exclusive lock; new and updated rows are checked all the same.
+ALTER TABLE brandos.outbox_events ADD COLUMN traceparent text;
+ALTER TABLE brandos.outbox_events ADD CONSTRAINT outbox_events_traceparent_length
+  CHECK (traceparent IS NULL OR length(traceparent) = 55) NOT VALID;
+ALTER TABLE brandos.webhook_deliveries ADD COLUMN traceparent text;
+ALTER TABLE brandos.webhook_deliveries ADD CONSTRAINT webhook_deliveries_traceparent_length
+  CHECK (traceparent IS NULL OR length(traceparent) = 55) NOT VALID;
 
 DROP FUNCTION brandos.unpublished_events(integer);
 CREATE FUNCTION brandos.unpublished_events(p_limit integer)

@@ -49,11 +49,14 @@ class OrderBatchesTest : public ::testing::Test {
     return str(r.body, "id");
   }
   static ApiResponse order(ApiClient& a, const Brand& b, const std::string& product_id,
-                           std::int64_t quantity, const std::string& key) {
+                           std::int64_t quantity, const std::string& key,
+                           const std::string& traceparent = "") {
+    Headers headers{{"Idempotency-Key", key}};
+    if (!traceparent.empty()) headers.emplace_back("traceparent", traceparent);
     return a.post("/v1/orders",
                   json::object{{"items", json::array{json::object{{"product_id", product_id},
                                                                   {"quantity", quantity}}}}},
-                  b.owner_token, {{"Idempotency-Key", key}});
+                  b.owner_token, std::move(headers));
   }
   static std::string sql(const std::string& q) { return run_sql(db_->superuser_conninfo, q); }
   static std::string xmin_of(const std::string& order_id) {
@@ -183,6 +186,51 @@ TEST_F(OrderBatchesTest, EachOrderOfABatchIsAnsweredOnItsOwn) {
                 "tenant_id = '" +
                 b.id + "'"),
             "6");
+}
+
+// Orders placed together keep each its own trace on its event (issue 13): the event of each
+// order of a batch continues the trace of the request that placed it, not the batch's first.
+TEST_F(OrderBatchesTest, EachOrderOfABatchKeepsItsOwnRequestsTraceOnItsEvent) {
+  auto a = api();
+  const Brand b = sign_up_brand(a);
+  const std::string hot = product(a, b, 10);
+  const std::string plenty = product(a, b, 100);
+  HeldRowLock held(db_->superuser_conninfo, hot);
+  ApiResponse lead;
+  std::thread leader([&] {
+    ApiClient c(server_->port());
+    lead = order(c, b, hot, 1, "trace-lead");
+  });
+  ASSERT_TRUE(eventually([&] {
+    return sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "
+               "datname = current_database()") == "1";
+  }));
+  const std::vector<std::string> traces{"1af7651916cd43dd8448eb211c80319c",
+                                        "2af7651916cd43dd8448eb211c80319c",
+                                        "3af7651916cd43dd8448eb211c80319c"};
+  std::vector<ApiResponse> placed(traces.size());
+  std::vector<std::thread> queued;
+  for (std::size_t i = 0; i < traces.size(); ++i) {
+    queued.emplace_back([&, i] {
+      ApiClient c(server_->port());
+      placed[i] = order(c, b, plenty, 1, "trace-" + std::to_string(i),
+                        "00-" + traces[i] + "-b7ad6b7169203331-01");
+    });
+    ASSERT_TRUE(eventually([&] { return metric("orders_waiting_for_batch") == double(i + 1); }));
+  }
+  held.release();
+  leader.join();
+  for (auto& t : queued) t.join();
+  ASSERT_EQ(lead.status, 201);
+  for (std::size_t i = 0; i < traces.size(); ++i) {
+    ASSERT_EQ(placed[i].status, 201) << placed[i].raw.body;
+    // One batch: one transaction.
+    EXPECT_EQ(xmin_of(str(placed[i].body, "id")), xmin_of(str(placed[0].body, "id")));
+    const std::string stored =
+        sql("SELECT traceparent FROM brandos.outbox_events WHERE aggregate_id = '" +
+            str(placed[i].body, "id") + "'");
+    EXPECT_EQ(stored.substr(0, 36), "00-" + traces[i] + "-") << stored;
+  }
 }
 
 }  // namespace

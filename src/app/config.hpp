@@ -70,10 +70,9 @@ struct Config {
   int payment_settlement_interval_ms = 5000;  // how often the settlement job looks
   std::string otlp_endpoint;                  // OTLP/HTTP receiver for traces; empty: tracing off
   double trace_sample_ratio = 1.0;            // share of traces exported (by trace id)
-  int operator_history_step_ms = 10000;
-  int tenant_rates_top = 10;           // tenants shown in brandos_tenant_requests_per_second
-  int tenant_rates_window_ms = 60000;  // the window their rates are taken over       // how often
-                                       // the operator page's history is sampled
+  int operator_history_step_ms = 10000;       // how often the operator page's history is sampled
+  int tenant_rates_top = 10;                  // tenants shown in brandos_tenant_requests_per_second
+  int tenant_rates_window_ms = 60000;         // the window their rates are taken over
   int slow_query_ms = 200;  // round trips slower than this are logged and counted (0: off)
   // The circuit breakers of outbound dependencies (the payment gateway, PostgreSQL).
   int breaker_failures = 5;

@@ -217,7 +217,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   add("operator_history_step_ms", config.operator_history_step_ms,
       "How often the admin listener's operator page samples this node's figures (a day of them "
-      "is kept)")
+      "is kept, at most 100,000 samples)")
       ->check(CLI::Range(100, 600000));
   add("tenant_rates_top", config.tenant_rates_top,
       "The busiest tenants shown by id in brandos_tenant_requests_per_second (the rest are "

@@ -185,7 +185,10 @@
     return r.json();
   }
 
+  let latest = 0; // the newest refresh started: an older one that answers late is dropped
+
   async function refresh() {
+    const mine = ++latest;
     let history, readiness, slow, errors;
     try {
       [history, readiness, slow, errors] = await Promise.all([
@@ -203,10 +206,20 @@
       badge.className = "badge down";
       return;
     }
-    drawHistory(history);
-    drawNow(history.now, readiness);
-    drawSlowQueries(slow);
-    drawErrors(errors);
+    if (mine !== latest) return;
+    try {
+      drawHistory(history);
+      drawNow(history.now, readiness);
+      drawSlowQueries(slow);
+      drawErrors(errors);
+    } catch (e) {
+      // A bug in the page: say so rather than leave stale figures under a green badge, and let
+      // it reach the console.
+      const badge = document.getElementById("readiness");
+      badge.textContent = "page error";
+      badge.className = "badge down";
+      throw e;
+    }
     const badge = document.getElementById("readiness");
     badge.textContent = readiness.status;
     badge.className = "badge " + (readiness.status === "ok" ? "ready" : readiness.status);

@@ -20,7 +20,7 @@ std::size_t AdminModule::history_capacity(const Config& config) {
 
 void AdminModule::sample_history() {
   if (stopping_) return;
-  history_.sample(observability::unix_seconds_now());
+  history_.sample(observability::unix_seconds_now(), observability::steady_seconds_now());
   sampler_->expires_after(std::chrono::milliseconds(config_.operator_history_step_ms));
   sampler_->async_wait([this](boost::system::error_code ec) {
     if (!ec) sample_history();

@@ -139,23 +139,36 @@ void RabbitMqEventPublisher::run() {
 }
 
 std::size_t RabbitMqEventPublisher::publish_and_confirm(AmqpSession& session, const Batch& batch) {
+  // Each publish is a span of the event's trace (the writing request's, or the one named by the
+  // event), and the message carries that span as its traceparent. A publish that fails is
+  // recorded too, as an error.
+  PublishTraces traces;
+  traces.started_ns = observability::unix_ns_now();
+  for (const auto& e : batch.events) {
+    auto parent = observability::parse_trace_parent(e.traceparent);
+    if (!parent) parent = observability::parse_trace_parent(application::event_traceparent(e.id));
+    traces.spans.push_back(parent ? std::optional(parent->child(observability::new_span_id()))
+                                  : std::nullopt);
+    traces.parents.push_back(std::move(parent));
+  }
+  std::size_t confirmed = 0;
+  try {
+    confirmed = send_and_confirm(session, batch, traces);
+  } catch (...) {
+    record_publish_spans(batch, traces, 0);
+    throw;
+  }
+  record_publish_spans(batch, traces, confirmed);
+  return confirmed;
+}
+
+std::size_t RabbitMqEventPublisher::send_and_confirm(AmqpSession& session, const Batch& batch,
+                                                     const PublishTraces& traces) {
   auto* conn = session.state();
   const std::uint64_t first = next_tag_;
   const std::string exchange = kEventsExchange;
   const std::string content_type = "application/json";
-  // Each publish is a span of the event's trace (the writing request's, or the one named by the
-  // event), and the message carries that span as its traceparent.
-  const std::uint64_t started_ns = observability::unix_ns_now();
-  std::vector<std::optional<observability::TraceParent>> parents, spans;
-  parents.reserve(batch.events.size());
-  spans.reserve(batch.events.size());
-  for (const auto& e : batch.events) {
-    auto parent = observability::parse_trace_parent(e.traceparent);
-    if (!parent) parent = observability::parse_trace_parent(application::event_traceparent(e.id));
-    spans.push_back(parent ? std::optional(parent->child(observability::new_span_id()))
-                           : std::nullopt);
-    parents.push_back(std::move(parent));
-  }
+  const auto& spans = traces.spans;
   for (std::size_t k = 0; k < batch.events.size(); ++k) {
     const auto& e = batch.events[k];
     const std::string id = e.id.to_string(), tenant = e.tenant_id.to_string(),
@@ -242,28 +255,32 @@ std::size_t RabbitMqEventPublisher::publish_and_confirm(AmqpSession& session, co
   std::size_t prefix = 0;
   while (prefix < n && acked[prefix] && !returned.contains(batch.events[prefix].id.to_string()))
     ++prefix;
-  if (spans_ != nullptr) {
-    const std::uint64_t ended_ns = observability::unix_ns_now();
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!spans[i] || !spans_->sampled(spans[i]->trace_id)) continue;
-      const auto& e = batch.events[i];
-      observability::Span s;
-      s.trace_id = spans[i]->trace_id;
-      s.span_id = spans[i]->span_id;
-      s.parent_span_id = parents[i]->span_id;
-      s.name = "publish " + e.type;
-      s.kind = observability::Span::Kind::producer;
-      s.start_unix_ns = started_ns;
-      s.end_unix_ns = ended_ns;
-      s.attributes = {{"messaging.system", "rabbitmq"},
-                      {"messaging.destination.name", kEventsExchange},
-                      {"messaging.message.id", e.id.to_string()},
-                      {"brandos.tenant_id", e.tenant_id.to_string()}};
-      s.error = i >= prefix;  // not confirmed: published again later
-      spans_->record(std::move(s));
-    }
-  }
   return prefix;
+}
+
+void RabbitMqEventPublisher::record_publish_spans(const Batch& batch, const PublishTraces& traces,
+                                                  std::size_t confirmed) const {
+  if (spans_ == nullptr) return;
+  const std::uint64_t ended_ns = observability::unix_ns_now();
+  for (std::size_t i = 0; i < batch.events.size(); ++i) {
+    const auto& span = traces.spans[i];
+    if (!span || !spans_->sampled(span->trace_id)) continue;
+    const auto& e = batch.events[i];
+    observability::Span s;
+    s.trace_id = span->trace_id;
+    s.span_id = span->span_id;
+    s.parent_span_id = traces.parents[i]->span_id;
+    s.name = "publish " + e.type;
+    s.kind = observability::Span::Kind::producer;
+    s.start_unix_ns = traces.started_ns;
+    s.end_unix_ns = ended_ns;
+    s.attributes = {{"messaging.system", "rabbitmq"},
+                    {"messaging.destination.name", kEventsExchange},
+                    {"messaging.message.id", e.id.to_string()},
+                    {"brandos.tenant_id", e.tenant_id.to_string()}};
+    s.error = i >= confirmed;  // not confirmed: published again later
+    spans_->record(std::move(s));
+  }
 }
 
 }  // namespace brandos::amqp

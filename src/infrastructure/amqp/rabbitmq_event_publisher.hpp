@@ -23,6 +23,7 @@
 #include "infrastructure/amqp/amqp_session.hpp"
 #include "infrastructure/observability/metrics.hpp"
 #include "infrastructure/observability/span_exporter.hpp"
+#include "infrastructure/observability/trace_parent.hpp"
 
 namespace brandos::amqp {
 
@@ -45,8 +46,17 @@ class RabbitMqEventPublisher final : public application::EventPublisher {
     std::chrono::steady_clock::time_point deadline;
     std::function<void(application::Outcome<std::size_t>)> done;
   };
+  // Each event's publish span (nullopt: the event has no trace to continue) and its parent.
+  struct PublishTraces {
+    std::uint64_t started_ns = 0;
+    std::vector<std::optional<observability::TraceParent>> parents, spans;
+  };
   void run();
   std::size_t publish_and_confirm(AmqpSession& session, const Batch& batch);
+  std::size_t send_and_confirm(AmqpSession& session, const Batch& batch,
+                               const PublishTraces& traces);
+  void record_publish_spans(const Batch& batch, const PublishTraces& traces,
+                            std::size_t confirmed) const;
 
   BrokerAddress address_;
   application::CircuitBreaker* breaker_;

@@ -150,7 +150,8 @@ asio::awaitable<application::WebhookResponse> WebhookHttp::post(
   const auto parent = observability::parse_trace_parent(request.traceparent);
   const auto span =
       parent ? std::optional(parent->child(observability::new_span_id())) : std::nullopt;
-  const std::string traceparent = span ? span->header() : std::string();
+  // One that does not parse (it cannot come from us) is passed on as given, without a span.
+  const std::string traceparent = span ? span->header() : request.traceparent;
   const std::uint64_t started_ns = observability::unix_ns_now();
   auto work = [&]() -> asio::awaitable<application::WebhookResponse> {
     const auto resolved = co_await resolve(*resolver_, t, allow_private_, started + timeout);
@@ -181,9 +182,12 @@ asio::awaitable<application::WebhookResponse> WebhookHttp::post(
   };
   asio::steady_timer deadline(co_await asio::this_coro::executor, timeout);
   auto r = co_await (work() || deadline.async_wait(asio::as_tuple(asio::use_awaitable)));
-  if (r.index() == 1)
-    co_return application::WebhookResponse{
+  if (r.index() == 1) {
+    application::WebhookResponse late{
         std::nullopt, "no answer within " + std::to_string(timeout.count()) + " ms", elapsed()};
+    record_span(span, parent, started_ns, t.host, request, late);
+    co_return late;
+  }
   auto response = std::get<0>(std::move(r));
   response.latency = elapsed();
   record_span(span, parent, started_ns, t.host, request, response);

@@ -40,9 +40,10 @@ const char* breaker_state(double v) {
 OperatorHistory::OperatorHistory(const Registry& registry, std::size_t capacity)
     : registry_(registry), capacity_(std::max<std::size_t>(capacity, 2)) {}
 
-void OperatorHistory::sample(double unix_seconds) {
+void OperatorHistory::sample(double unix_seconds, double steady_seconds) {
   Sample s;
   s.t = unix_seconds;
+  s.mono = steady_seconds;
   for (const auto& r : registry_.read("http_requests_total")) {
     s.requests += r.value;
     if (label_value(r.labels, "status").starts_with('5')) s.server_errors += r.value;
@@ -56,14 +57,15 @@ void OperatorHistory::sample(double unix_seconds) {
 
   std::lock_guard lock(mutex_);
   if (!bounds.empty()) latency_bounds_ = std::move(bounds);
+  if (!samples_.empty() && s.mono <= samples_.back().mono) return;  // kept in order
   samples_.push_back(std::move(s));
   while (samples_.size() > capacity_) samples_.pop_front();
 }
 
-std::size_t OperatorHistory::at_or_before(double t) const {
-  // Samples are appended in time order; the first one after `t`, then one back.
-  auto it = std::upper_bound(samples_.begin(), samples_.end(), t,
-                             [](double v, const Sample& s) { return v < s.t; });
+std::size_t OperatorHistory::at_or_before(double mono) const {
+  // Samples are appended in steady-clock order; the first one after `mono`, then one back.
+  auto it = std::upper_bound(samples_.begin(), samples_.end(), mono,
+                             [](double v, const Sample& s) { return v < s.mono; });
   return it == samples_.begin() ? 0 : static_cast<std::size_t>(it - samples_.begin()) - 1;
 }
 
@@ -91,32 +93,37 @@ double OperatorHistory::quantile(const std::vector<double>& bounds,
   return bounds.empty() ? std::nan("") : bounds.back();
 }
 
-std::string OperatorHistory::to_json(double seconds) const {
+std::string OperatorHistory::to_json(double seconds, std::size_t max_points) const {
   json::object out;
   json::array t, rps, errors, p50, p99, orders;
   json::object revenue;
   {
     std::lock_guard lock(mutex_);
     if (!samples_.empty()) {
-      const double newest = samples_.back().t;
+      const std::size_t last = samples_.size() - 1;
       // One sample before the window, so its first point has a step to be a rate over.
-      const std::size_t first = at_or_before(newest - seconds);
+      const std::size_t first = at_or_before(samples_[last].mono - seconds);
+      const std::size_t steps = last - first;
+      const std::size_t stride =
+          std::max<std::size_t>(1, (steps + max_points - 1) / std::max<std::size_t>(max_points, 1));
+      // Counters only grow: the newest sample names every currency ever taken.
       std::vector<std::string> currencies;
-      for (const auto& s : samples_)
-        for (const auto& [c, v] : s.revenue)
-          if (std::find(currencies.begin(), currencies.end(), c) == currencies.end())
-            currencies.push_back(c);
+      for (const auto& [c, v] : samples_[last].revenue) currencies.push_back(c);
       std::vector<json::array> revenue_series(currencies.size());
       auto revenue_of = [](const Sample& s, const std::string& currency) {
         for (const auto& [c, v] : s.revenue)
           if (c == currency) return v;
         return 0.0;
       };
-      for (std::size_t i = first + 1; i < samples_.size(); ++i) {
-        const Sample& prev = samples_[i - 1];
+      // The points, newest last; each step spans `stride` samples (the oldest may span fewer).
+      std::vector<std::size_t> points;
+      for (std::size_t i = last; i > first; i = i >= first + stride ? i - stride : first)
+        points.push_back(i);
+      std::reverse(points.begin(), points.end());
+      for (const std::size_t i : points) {
+        const Sample& prev = samples_[i >= first + stride ? i - stride : first];
         const Sample& s = samples_[i];
-        const double step = s.t - prev.t;
-        if (step <= 0) continue;
+        const double step = s.mono - prev.mono;
         t.push_back(number_or_null(s.t));
         rps.push_back(number_or_null(std::max(0.0, s.requests - prev.requests) / step));
         errors.push_back(
@@ -125,10 +132,10 @@ std::string OperatorHistory::to_json(double seconds) const {
             number_or_null(quantile(latency_bounds_, prev.latency, s.latency, 0.5) * 1000));
         p99.push_back(
             number_or_null(quantile(latency_bounds_, prev.latency, s.latency, 0.99) * 1000));
-        const Sample& minute_ago = samples_[at_or_before(s.t - 60)];
+        const Sample& minute_ago = samples_[at_or_before(s.mono - 60)];
         orders.push_back(
             number_or_null(std::max(0.0, s.orders_created - minute_ago.orders_created)));
-        const Sample& hour_ago = samples_[at_or_before(s.t - 3600)];
+        const Sample& hour_ago = samples_[at_or_before(s.mono - 3600)];
         for (std::size_t c = 0; c < currencies.size(); ++c)
           revenue_series[c].push_back(number_or_null(
               std::max(0.0, revenue_of(s, currencies[c]) - revenue_of(hour_ago, currencies[c]))));

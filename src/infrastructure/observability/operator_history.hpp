@@ -21,8 +21,10 @@ class OperatorHistory {
  public:
   OperatorHistory(const Registry& registry, std::size_t capacity);
 
-  // Reads the registry and appends one sample stamped `unix_seconds`.
-  void sample(double unix_seconds);
+  // Reads the registry and appends one sample stamped `unix_seconds` (shown) and
+  // `steady_seconds` (what steps and windows are measured by: a wall clock set back or forward
+  // must not reorder the samples or stretch a rate).
+  void sample(double unix_seconds, double steady_seconds);
 
   // The last `seconds` of history as JSON arrays aligned on "t" (unix seconds):
   //   requests_per_second, server_errors_per_second (5xx), latency_p50_ms, latency_p99_ms (null
@@ -30,7 +32,9 @@ class OperatorHistory {
   //   revenue_last_hour {currency: [minor units taken in the trailing hour]},
   // and "now": the dependencies' breaker states, the busiest tenants' request rates and the
   // gauges an operator checks first.
-  std::string to_json(double seconds) const;
+  // A window holding more than `max_points` steps is shown in coarser steps (each spanning
+  // several samples, so nothing is skipped: the figures are over the whole of each step).
+  std::string to_json(double seconds, std::size_t max_points = 1000) const;
 
   // The q-quantile (0..1) of the observations between two cumulative histogram snapshots, by
   // linear interpolation inside the bucket the way Prometheus's histogram_quantile does; NaN when
@@ -41,15 +45,16 @@ class OperatorHistory {
 
  private:
   struct Sample {
-    double t = 0;
+    double t = 0;     // unix seconds, for display
+    double mono = 0;  // steady-clock seconds, for arithmetic
     double requests = 0;
     double server_errors = 0;
     std::vector<std::uint64_t> latency;  // cumulative buckets (+Inf last)
     double orders_created = 0;
     std::vector<std::pair<std::string, double>> revenue;  // cumulative, by currency
   };
-  // The latest sample at or before `t` (the oldest one when none is).
-  std::size_t at_or_before(double t) const;
+  // The latest sample at or before steady-clock `mono` (the oldest one when none is).
+  std::size_t at_or_before(double mono) const;
 
   const Registry& registry_;
   std::size_t capacity_;

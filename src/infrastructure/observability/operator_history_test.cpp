@@ -41,18 +41,18 @@ TEST(OperatorHistory, RatesAreTakenOverEachStepAndWindowsTrailTheSample) {
   registry.counter("cache_requests_total", "", {{"cache", "principals"}, {"result", "miss"}}).inc();
   OperatorHistory history(registry, 1000);
 
-  history.sample(1000);  // the baseline
+  history.sample(1000, 1000);  // the baseline
   ok.inc(20);
   failed.inc(5);
   for (int i = 0; i < 10; ++i) latency.observe(0.003);
   created.inc(3);
   eur.inc(1500);
-  history.sample(1010);
-  history.sample(1040);  // a quiet step
+  history.sample(1010, 1010);
+  history.sample(1040, 1040);  // a quiet step
   created.inc(2);
-  history.sample(1070);  // the first three orders are over a minute old now
+  history.sample(1070, 1070);  // the first three orders are over a minute old now
   eur.inc(700);
-  history.sample(4610);  // over an hour after the first 1500
+  history.sample(4610, 4610);  // over an hour after the first 1500
 
   const json::value h = json::parse(history.to_json(24 * 3600));
   ASSERT_EQ(h.at("t").as_array().size(), 4u);
@@ -76,6 +76,36 @@ TEST(OperatorHistory, RatesAreTakenOverEachStepAndWindowsTrailTheSample) {
   EXPECT_DOUBLE_EQ(recent.at("now").at("cache_hit_ratio").to_number<double>(), 0.75);
 }
 
+TEST(OperatorHistory, StepsAreMeasuredByTheSteadyClockWhateverTheWallClockDoes) {
+  Registry registry;
+  auto& ok = registry.counter("http_requests_total", "", {{"status", "200"}});
+  OperatorHistory history(registry, 100);
+  history.sample(5000, 10);
+  ok.inc(100);
+  history.sample(4000, 20);  // the wall clock was set back an hour: still 10 s later
+  history.sample(9000, 15);  // a steady clock never goes back: not a sample
+  const json::value h = json::parse(history.to_json(3600));
+  ASSERT_EQ(h.at("t").as_array().size(), 1u);
+  EXPECT_EQ(h.at("t").at(0).to_number<double>(), 4000);  // shown as the wall clock said
+  EXPECT_DOUBLE_EQ(at(h, "requests_per_second", 0), 10);
+}
+
+TEST(OperatorHistory, ALongWindowIsShownInCoarserStepsThatSkipNothing) {
+  Registry registry;
+  auto& ok = registry.counter("http_requests_total", "", {{"status", "200"}});
+  OperatorHistory history(registry, 1000);
+  for (int i = 0; i <= 100; ++i) {
+    history.sample(i, i);
+    ok.inc(static_cast<std::uint64_t>(i));  // a rising rate
+  }
+  const json::value h = json::parse(history.to_json(3600, 10));
+  ASSERT_EQ(h.at("t").as_array().size(), 10u);  // 100 steps of 1 s in 10 steps of 10 s
+  double requests = 0;
+  for (std::size_t i = 0; i < 10; ++i) requests += at(h, "requests_per_second", i) * 10;
+  EXPECT_DOUBLE_EQ(requests, 99 * 100 / 2.0);  // every request counted once
+  EXPECT_EQ(h.at("t").at(9).to_number<double>(), 100);
+}
+
 TEST(OperatorHistory, KeepsAtMostItsCapacityAndReportsTheBreakersAndGauges) {
   Registry registry;
   int state = 1;
@@ -83,7 +113,7 @@ TEST(OperatorHistory, KeepsAtMostItsCapacityAndReportsTheBreakersAndGauges) {
                  [&state] { return static_cast<double>(state); });
   registry.gauge("brandos_outbox_oldest_unpublished_seconds", "", {}, [] { return 12.5; });
   OperatorHistory history(registry, 3);
-  for (int i = 0; i < 10; ++i) history.sample(100 + i);
+  for (int i = 0; i < 10; ++i) history.sample(100 + i, 100 + i);
   const json::value h = json::parse(history.to_json(3600));
   EXPECT_EQ(h.at("t").as_array().size(), 2u);  // 3 kept: 2 steps
   const auto& breakers = h.at("now").at("breakers").as_array();

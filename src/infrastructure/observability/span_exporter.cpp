@@ -70,7 +70,7 @@ SpanExporter::~SpanExporter() {
   thread_.join();
 }
 
-bool SpanExporter::sampled(const std::string& trace_id) const {
+bool SpanExporter::sampled(std::string_view trace_id) const {
   if (keep_all_) return true;
   if (trace_id.size() != 32) return false;
   // The last 7 bytes: the random part W3C Trace Context Level 2 guarantees (ids padded from 64

@@ -15,6 +15,7 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -50,7 +51,7 @@ class SpanExporter {
   SpanExporter(const SpanExporter&) = delete;
   SpanExporter& operator=(const SpanExporter&) = delete;
 
-  bool sampled(const std::string& trace_id) const;
+  bool sampled(std::string_view trace_id) const;
   void record(Span span);
 
   // The OTLP/JSON document of `spans` (exposed for tests).

@@ -16,6 +16,11 @@ inline std::string utc_now_rfc3339() {
   return buf;
 }
 
+// The steady clock's now, in seconds with a fraction (for durations; never set back).
+inline double steady_seconds_now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 // Now, as unix seconds with a fraction.
 inline double unix_seconds_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();

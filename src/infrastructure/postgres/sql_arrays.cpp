@@ -65,7 +65,11 @@ std::string text_array(const std::vector<std::string>& values) {
 }
 
 std::string nullable_text_array(const std::vector<std::optional<std::string>>& values) {
-  std::string s = "{";
+  std::size_t size = 2;
+  for (const auto& v : values) size += v ? v->size() + 3 : 5;
+  std::string s;
+  s.reserve(size);
+  s += '{';
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i) s += ',';
     if (values[i])

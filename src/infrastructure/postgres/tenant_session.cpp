@@ -100,7 +100,7 @@ std::optional<std::string> TenantSession::traceparent(const application::TraceSp
       trace ? std::string_view(trace->span_id) : parent_span_id_.view();
   if (trace_id.size() != 32 || span_id.size() != 16) return std::nullopt;
   const auto* spans = pool_.options().spans;
-  const bool sampled = spans != nullptr && spans->sampled(std::string(trace_id));
+  const bool sampled = spans != nullptr && spans->sampled(trace_id);
   std::string out;
   out.reserve(55);
   out.append("00-").append(trace_id).append("-").append(span_id).append(sampled ? "-01" : "-00");
@@ -110,7 +110,7 @@ std::optional<std::string> TenantSession::traceparent(const application::TraceSp
 void TenantSession::trace_round_trip(std::uint64_t started_unix_ns, std::span<const Statement> sent,
                                      bool ok) const {
   auto* spans = pool_.options().spans;
-  if (trace_id_.empty() || !spans->sampled(std::string(trace_id_.view()))) return;
+  if (trace_id_.empty() || !spans->sampled(trace_id_.view())) return;
   observability::Span s;
   s.trace_id = std::string(trace_id_.view());
   s.span_id = observability::new_span_id();

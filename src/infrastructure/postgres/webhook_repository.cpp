@@ -1,5 +1,6 @@
 #include "infrastructure/postgres/webhook_repository.hpp"
 
+#include "infrastructure/observability/trace_parent.hpp"
 #include "infrastructure/postgres/failure_of.hpp"
 #include "infrastructure/postgres/query.hpp"
 #include "infrastructure/postgres/row.hpp"
@@ -207,8 +208,10 @@ void WebhookRepository::add_deliveries(
   std::vector<std::string> types, payloads;
   std::vector<std::optional<std::string>> traces;
   for (const auto& d : deliveries) {
-    // Only a well-formed one is kept (it may have come from the broker's headers).
-    traces.push_back(d.traceparent.size() == 55 ? std::optional(d.traceparent) : std::nullopt);
+    // Only a well-formed one is kept (it may have come from the broker's headers); without one
+    // the delivery carries the trace named by the event.
+    traces.push_back(observability::parse_trace_parent(d.traceparent) ? std::optional(d.traceparent)
+                                                                      : std::nullopt);
     ids.push_back(d.id);
     endpoints.push_back(d.endpoint_id);
     events.push_back(d.event_id);
