@@ -95,7 +95,7 @@ void DatabaseModule::supervise(embedded_pg::Cluster& cluster) {
                         "Attempts to start the self-managed PostgreSQL again that failed.", {});
   supervisor_ = std::make_unique<embedded_pg::ClusterSupervisor>(
       cluster, embedded_pg::SupervisionOptions{},
-      [&restarts, &failed](const embedded_pg::SupervisionEvent& e) {
+      [this, &restarts, &failed](const embedded_pg::SupervisionEvent& e) {
         using Kind = embedded_pg::SupervisionEvent::Kind;
         switch (e.kind) {
           case Kind::found_dead:
@@ -115,6 +115,8 @@ void DatabaseModule::supervise(embedded_pg::Cluster& cluster) {
             break;
           case Kind::restarted:
             restarts.inc();
+            // No need to wait out the breaker: the server is known to be up again.
+            breaker_->allow_probe_now();
             log_info("database_restarted")
                 .num("attempts", static_cast<std::int64_t>(e.attempts))
                 .num("down_ms", static_cast<std::int64_t>(e.down_for.count()))
@@ -133,7 +135,6 @@ void DatabaseModule::start() {
   target_ = prepare_database(config_);
   run_migrations(target_.owner_conninfo);
   refuse_unconfined_role();
-  if (target_.cluster) supervise(*target_.cluster);
 
   auto& query_seconds = registry_.histogram("db_query_duration_seconds",
                                             "PostgreSQL round trips (one pipeline) by duration.",
@@ -148,6 +149,8 @@ void DatabaseModule::start() {
                                    std::chrono::milliseconds(config_.breaker_window_ms),
                                    std::chrono::milliseconds(config_.breaker_open_ms), 1});
   observability::register_breaker_metrics(registry_, *breaker_);
+  // Supervised once the breaker exists: a restart lets the breaker probe at once.
+  if (target_.cluster) supervise(*target_.cluster);
   if (config_.principal_cache_ttl_ms > 0) {
     principals_ = std::make_unique<local::PrincipalCache>(
         std::chrono::milliseconds(config_.principal_cache_ttl_ms));

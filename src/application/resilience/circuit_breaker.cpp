@@ -79,6 +79,12 @@ std::optional<std::chrono::milliseconds> CircuitBreaker::refusing(Clock::time_po
   return std::nullopt;
 }
 
+void CircuitBreaker::allow_probe_now(Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  if (state_.load(std::memory_order_relaxed) == BreakerState::open)
+    opened_at_ = now - settings_.open_for;
+}
+
 void CircuitBreaker::succeeded(const Permit& permit, Clock::time_point) {
   std::lock_guard lock(mutex_);
   failures_ = 0;

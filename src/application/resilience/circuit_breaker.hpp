@@ -52,6 +52,10 @@ class CircuitBreaker {
   std::optional<std::chrono::milliseconds> refusing(Clock::time_point now = Clock::now());
   void succeeded(const Permit& permit, Clock::time_point now = Clock::now());
   void failed(const Permit& permit, Clock::time_point now = Clock::now());
+  // The dependency is known to be back (its supervisor just started it again): an open breaker
+  // lets its probe go with the next call instead of waiting out the rest of its open period.
+  // The probe still decides, as always.
+  void allow_probe_now(Clock::time_point now = Clock::now());
 
   const std::string& dependency() const { return dependency_; }
   BreakerState state() const { return state_.load(std::memory_order_relaxed); }

@@ -34,6 +34,26 @@ TEST(CircuitBreaker, OpensAfterItsFailuresWithinTheWindowAndRefusesWithRetryAfte
   EXPECT_EQ(retry_after_seconds(refused.retry_after), 1);
 }
 
+TEST(CircuitBreaker, ADependencyKnownToBeBackIsProbedAtOnceAndTheProbeStillDecides) {
+  CircuitBreaker b("postgres", settings());
+  const auto t0 = Clock::now();
+  for (int i = 0; i < 3; ++i) fail(b, t0);
+  ASSERT_EQ(b.state(), BreakerState::open);
+  b.allow_probe_now(t0 + 10ms);  // well inside the 500 ms open period
+  auto probe = b.admit(t0 + 11ms);
+  ASSERT_TRUE(probe.allowed);
+  EXPECT_TRUE(probe.probe);
+  EXPECT_FALSE(b.admit(t0 + 12ms).allowed);  // one probe, as always
+  b.failed(probe, t0 + 13ms);  // it was not back after all: open again, for a whole period
+  EXPECT_EQ(b.state(), BreakerState::open);
+  EXPECT_FALSE(b.admit(t0 + 400ms).allowed);
+  // A closed breaker is left as it is.
+  CircuitBreaker closed("postgres", settings());
+  closed.allow_probe_now(t0);
+  EXPECT_EQ(closed.state(), BreakerState::closed);
+  EXPECT_FALSE(closed.admit(t0).probe);
+}
+
 TEST(CircuitBreaker, RefusingTellsWhatAdmitWouldWithoutTakingTheProbe) {
   CircuitBreaker b("gateway", settings());
   const auto t0 = Clock::now();
