@@ -116,7 +116,7 @@ TEST(PrometheusScrape, ARealPrometheusStoresTheNodesCountersAndLoadsTheAlertRule
   // The rules loaded (21: 10 recorded series, 11 alerts) and evaluated without a failure; the
   // recording rules produce their series from the node's metrics.
   EXPECT_TRUE(eventually([&] {
-    return prometheus.value("sum(prometheus_rule_group_rules)") == "21";
+    return prometheus.value("sum(prometheus_rule_group_rules)") == "23";
   })) << prometheus.log();
   EXPECT_TRUE(eventually([&] {
     return prometheus.value("count(brandos:http_errors:ratio_rate5m)") == "1";
