@@ -381,8 +381,13 @@ TEST_F(PaymentRecovery, LostAnswersAndServerErrorsAreRetriedWithTheSameKey) {
   auto t = pay(a, b.owner_token, slow, "timeout-1");
   EXPECT_EQ(t.status, 503) << t.raw.body;
   EXPECT_TRUE(t.raw.header("Retry-After"));
-  EXPECT_EQ(sql("SELECT status FROM brandos.payments WHERE order_id = '" + slow + "'"), "pending");
-  EXPECT_EQ(str(a.get("/v1/orders/" + slow, b.owner_token).body, "status"), "pending_payment");
+  // Pending now, unless the settlement job, which may take over the moment the 503 is sent,
+  // was quicker than this read (it was once, on a slow sanitizer build): never anything else.
+  const std::string right_after =
+      sql("SELECT status FROM brandos.payments WHERE order_id = '" + slow + "'");
+  EXPECT_TRUE(right_after == "pending" || right_after == "succeeded") << right_after;
+  const std::string order_after = str(a.get("/v1/orders/" + slow, b.owner_token).body, "status");
+  EXPECT_TRUE(order_after == "pending_payment" || order_after == "paid") << order_after;
   ASSERT_TRUE(eventually([&] {
     return str(a.get("/v1/orders/" + slow, b.owner_token).body, "status") == "paid";
   })) << server_->log();
