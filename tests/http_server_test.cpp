@@ -6,6 +6,7 @@
 #include <regex>
 #include <thread>
 
+#include "support/api_client.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
 #include "support/test_database.hpp"
@@ -177,11 +178,34 @@ TEST_F(HttpServerTest, BodyOverOneMebibyteGets413) {
 }
 
 TEST_F(HttpServerTest, BodyAtTheLimitIsAccepted) {
-  auto r = http_request(port(), "POST", "/health/live",
-                        {{"Content-Type", "application/json"}, {"Authorization", "Bearer x"}},
-                        std::string(1024 * 1024, ' '));
+  ApiClient api(port());
+  const Brand b = sign_up_brand(api);
+  auto r = http_request(
+      port(), "POST", "/health/live",
+      {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + b.owner_token}},
+      std::string(1024 * 1024, ' '));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 405);  // read whole, then routed
+}
+
+// Only a valid access token lifts the anonymous limit: a made-up Authorization header (or an
+// expired, forged or other-scheme one) gets 413 before the body is read, not 401 after it.
+TEST_F(HttpServerTest, AnAuthorizationHeaderThatIsNoValidTokenDoesNotLiftTheBodyLimit) {
+  for (const std::string& header :
+       {std::string("Bearer x"), std::string("Basic dXNlcjpwYXNz"), std::string("Bearer "),
+        std::string("Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.")}) {
+    auto r = http_request(port(), "POST", "/v1/products",
+                          {{"Content-Type", "application/json"}, {"Authorization", header}},
+                          std::string(64 * 1024 + 1, ' '));
+    ASSERT_TRUE(r) << header;
+    EXPECT_EQ(r->status, 413) << header;
+  }
+  // A small body with a bad token is read and refused by authentication as before.
+  auto small =
+      http_request(port(), "POST", "/v1/products",
+                   {{"Content-Type", "application/json"}, {"Authorization", "Bearer x"}}, "{}");
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small->status, 401);
 }
 
 // Issue 9, item 16: without an Authorization header a request may carry 64 KiB, declared or

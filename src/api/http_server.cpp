@@ -24,6 +24,20 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
+// Whether the request may send up to the full body limit: its body fits the anonymous one
+// anyway, or it carries a credential the server was told to trust (an invalid token is verified
+// only for a body that would need it, so ordinary requests pay nothing extra).
+template <class Parser>
+bool may_send_large_body(const Parser& parser, const ServerLimits& limits) {
+  const auto declared = parser.content_length();
+  if (declared && *declared <= limits.anonymous_body_limit) return true;
+  const auto& header = parser.get();
+  const auto auth = header.find(http::field::authorization);
+  if (auth == header.end()) return false;
+  return !limits.credential_lifts_body_limit ||
+         limits.credential_lifts_body_limit(std::string_view(auth->value()));
+}
+
 struct SessionState {
   beast::tcp_stream* stream;
   bool idle;
@@ -211,8 +225,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         co_await lingering_close(stream);
         co_return;
       }
-      if (limits.anonymous_body_limit < limits.body_limit &&
-          parser.get().find(http::field::authorization) == parser.get().end()) {
+      if (limits.anonymous_body_limit < limits.body_limit && !may_send_large_body(parser, limits)) {
         // A declared length is checked here (the parser checked it against the larger limit); a
         // chunked body counts against the smaller one as it arrives.
         const auto declared = parser.content_length();

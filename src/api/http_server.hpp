@@ -26,9 +26,13 @@ namespace brandos::api {
 struct ServerLimits {
   std::size_t header_limit = 16 * 1024;
   std::size_t body_limit = 1024 * 1024;
-  // For requests without an Authorization header (sign-up, login, refresh: small bodies), so
-  // anonymous clients cannot make the server buffer a mebibyte per connection.
+  // For requests without credentials (sign-up, login, refresh: small bodies), so anonymous
+  // clients cannot make the server buffer a mebibyte per connection.
   std::size_t anonymous_body_limit = 64 * 1024;
+  // Whether an Authorization header is a credential that may send up to body_limit (a valid
+  // access token), asked only for a body that would exceed anonymous_body_limit; when unset, any
+  // Authorization header may. Called on the I/O thread: it must be cheap and not block.
+  std::function<bool(std::string_view authorization)> credential_lifts_body_limit;
   std::chrono::milliseconds read_timeout{10000};
   std::chrono::milliseconds idle_timeout{60000};
   std::chrono::milliseconds write_timeout{10000};

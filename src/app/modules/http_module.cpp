@@ -1,6 +1,8 @@
 #include "app/modules/http_module.hpp"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
+#include <cctype>
 
 #include "api/health_routes.hpp"
 #include "api/problem.hpp"
@@ -26,6 +28,18 @@ void HttpModule::start() {
   api::ServerLimits limits;
   limits.read_timeout = config_.read_timeout;
   limits.idle_timeout = config_.idle_timeout;
+  // Only a valid access token lets a request send more than the anonymous body limit: a made-up
+  // Authorization header must not make the server buffer a mebibyte before it answers 401.
+  limits.credential_lifts_body_limit = [tokens = &identity_.tokens()](std::string_view header) {
+    constexpr std::string_view scheme = "Bearer ";
+    if (header.size() <= scheme.size() ||
+        !std::equal(scheme.begin(), scheme.end(), header.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        }))
+      return false;
+    return tokens->verify_access_token(header.substr(scheme.size())).has_value();
+  };
   // Checked at start-up (main), so this cannot throw.
   const api::TrustedProxies trusted_proxies(split_list(config_.trusted_proxies));
   port_ = config_.listen.port;

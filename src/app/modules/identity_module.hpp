@@ -26,6 +26,8 @@ class IdentityModule final : public Module, public RouteSource {
 
   api::Middleware authentication(int thread);
   application::RateLimiter& limiter() { return limiter_; }
+  // The node's access-token verifier (thread-safe), after start().
+  application::TokenService& tokens() { return *tokens_; }
 
  private:
   struct PerThread {
