@@ -177,7 +177,15 @@ void Cluster::clear_stale_pid_file() {
     if (!ec && cwd == fs::canonical(pgdata_)) return;
   }
   // Left by a crash (or the pid now belongs to an unrelated process): PostgreSQL would refuse to
-  // start while the file names a live process.
+  // start while the file names a live process. The file is also PostgreSQL's guard against a
+  // second server on the same data: it goes only once no backend of the dead server is still
+  // attached to its shared memory.
+  in.close();
+  if (dead_servers_memory_in_use())
+    throw std::runtime_error(
+        "backends of a dead server still hold its shared memory (" + pid_file.string() +
+        "): not starting a second server on the same data; they exit once they notice, then "
+        "start again");
   fs::remove(pid_file);
   for (const auto& name : {".s.PGSQL.5432.lock", ".s.PGSQL.5432"}) {
     std::error_code ec;
@@ -250,22 +258,29 @@ bool Cluster::postmaster_alive() const {
   return std::abs(process->first - static_cast<double>(started)) <= 2.0;
 }
 
+bool Cluster::dead_servers_memory_in_use() const {
+  // Line 7 of postmaster.pid: "<key> <shmid>" of the server's System V segment.
+  std::ifstream in(pgdata_ / "postmaster.pid");
+  std::string line;
+  for (int i = 0; i < 7 && std::getline(in, line); ++i) {
+  }
+  long long key = 0, id = -1;
+  if (!(std::istringstream(line) >> key >> id)) return false;
+  shmid_ds segment{};
+  return id >= 0 && shmctl(static_cast<int>(id), IPC_STAT, &segment) == 0 && segment.shm_nattch > 0;
+}
+
 void Cluster::restart_after_crash(std::chrono::seconds timeout) {
   // PostgreSQL refuses to start while the pid its lock file names is alive. If that pid now
   // belongs to another process (reused after the crash), the file may go — but only once no
   // backend of the dead server is still attached to its shared memory (line 7 names the
   // segment), which is the check PostgreSQL itself would have made with the file.
   std::ifstream in(pgdata_ / "postmaster.pid");
-  std::vector<std::string> lines;
-  for (std::string line; lines.size() < 7 && std::getline(in, line);) lines.push_back(line);
-  in.close();
   long pid = 0;
-  if (!lines.empty()) pid = std::strtol(lines[0].c_str(), nullptr, 10);
+  in >> pid;
+  in.close();
   if (pid > 0 && !postmaster_alive() && kill(static_cast<pid_t>(pid), 0) == 0) {
-    long long key = 0, id = -1;
-    if (lines.size() >= 7) std::istringstream(lines[6]) >> key >> id;
-    shmid_ds segment{};
-    if (id >= 0 && shmctl(static_cast<int>(id), IPC_STAT, &segment) == 0 && segment.shm_nattch > 0)
+    if (dead_servers_memory_in_use())
       throw std::runtime_error("backends of the dead server still hold its shared memory");
     fs::remove(pgdata_ / "postmaster.pid");
   }

@@ -71,6 +71,9 @@ class Cluster {
   void locate();
   void initdb();
   void clear_stale_pid_file();
+  // Whether a process is still attached to the shared memory segment postmaster.pid names (the
+  // check PostgreSQL makes before it reuses a data directory whose server died).
+  bool dead_servers_memory_in_use() const;
   void pg_ctl(const std::string& action, bool must_succeed,
               std::chrono::seconds timeout = std::chrono::seconds(60));
   void bootstrap_roles();

@@ -132,6 +132,43 @@ TEST_F(ClusterTest, StartsWhenThePidFileNamesAnUnrelatedProcess) {
   EXPECT_TRUE(c.running());
 }
 
+// A pid file whose server is gone while something still holds its shared memory (orphaned
+// backends): the file is PostgreSQL's guard against two servers on one data directory, so it
+// stays and start refuses, clearly, until the memory is let go.
+TEST_F(ClusterTest, RefusesToStartWhileTheDeadServersSharedMemoryIsStillAttached) {
+  {
+    Cluster c(options_);
+    c.start();
+  }  // stopped cleanly
+  const int segment = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+  ASSERT_GE(segment, 0);
+  void* attached = shmat(segment, nullptr, 0);
+  ASSERT_NE(attached, reinterpret_cast<void*>(-1));
+  {
+    // Names a live unrelated process (this one), as after a crash and a reused pid, and the
+    // segment on line 7.
+    std::ofstream pid_file(dir_ / "postgres" / "postmaster.pid");
+    pid_file << getpid() << "\n" << dir_.string() << "\n0\n5432\n/tmp\n\n0 " << segment << "\n";
+    ASSERT_TRUE(pid_file.good());
+  }
+  ASSERT_TRUE(shared_memory_in_use());
+  {
+    Cluster c(options_);
+    try {
+      c.start();
+      ADD_FAILURE() << "started a second server over attached shared memory";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("shared memory"), std::string::npos) << e.what();
+    }
+    EXPECT_TRUE(std::filesystem::exists(dir_ / "postgres" / "postmaster.pid"));
+  }
+  shmdt(attached);
+  shmctl(segment, IPC_RMID, nullptr);
+  Cluster c(options_);
+  c.start();  // let go: the stale file is cleared and the server starts
+  EXPECT_TRUE(c.running());
+}
+
 // What the supervisor polls: alive while the server runs; dead once it was killed, and when the
 // pid file names a process that started at another time (a pid reused after a crash).
 TEST_F(ClusterTest, KnowsWhetherItsPostmasterIsAlive) {
