@@ -19,12 +19,7 @@ namespace json = boost::json;
 
 // The value of one series ("name" or "name{labels}"), 0 when absent.
 double metric(const ServerProcess& server, const std::string& series) {
-  auto r = http_request(server.admin_port(), "GET", "/metrics");
-  if (!r) return -1;
-  const std::string key = "\n" + series + " ";
-  const auto at = r->body.find(key);
-  if (at == std::string::npos) return 0;
-  return std::stod(r->body.substr(at + key.size()));
+  return metric_value(server.admin_port(), series);
 }
 
 TEST(BusinessMetrics, CountersMoveByExactlyTheOrdersPlacedPaidAndCancelled) {

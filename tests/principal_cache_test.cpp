@@ -31,12 +31,9 @@ class PrincipalCacheTest : public ApiServerSuite {
   }
   // cache_requests_total of the principal cache with result `result`.
   long long lookups(const std::string& result) {
-    auto m = http_request(server_->admin_port(), "GET", "/metrics");
-    const std::string series =
-        R"(cache_requests_total{cache="principals",result=")" + result + "\"} ";
-    const auto at = m ? m->body.find(series) : std::string::npos;
-    if (at == std::string::npos) return -1;
-    return std::stoll(m->body.substr(at + series.size()));
+    return static_cast<long long>(
+        metric_value(server_->admin_port(),
+                     R"(cache_requests_total{cache="principals",result=")" + result + "\"}", -1));
   }
   // Repeats `request` until it answers `status`, for at most `bound`; the status it ended with.
   template <class Request>

@@ -18,11 +18,7 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 
 double slow_queries(const ServerProcess& server) {
-  auto r = http_request(server.admin_port(), "GET", "/metrics");
-  if (!r) return -1;
-  const std::string key = "\ndb_slow_queries_total ";
-  const auto at = r->body.find(key);
-  return at == std::string::npos ? 0 : std::stod(r->body.substr(at + key.size()));
+  return metric_value(server.admin_port(), "db_slow_queries_total");
 }
 
 TEST(SlowQueries, ARoundTripOverTheThresholdIsLoggedWithStatementsTenantAndTrace) {

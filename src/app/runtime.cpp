@@ -27,16 +27,8 @@ Runtime::~Runtime() {
 
 void Runtime::report_failure(std::string_view task, std::exception_ptr error) {
   observability::log_task_failure(task, error);
-  if (errors_ != nullptr) {
-    std::string what = "non-standard exception";
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    errors_->record("task " + std::string(task), what);
-  }
+  if (errors_ != nullptr)
+    errors_->record("task " + std::string(task), observability::what_of(error));
   registry_
       .counter("task_failures_total", "Background coroutines that ended with an exception (bugs).",
                {{"task", std::string(task)}})

@@ -126,4 +126,13 @@ std::optional<RawResponse> http_request(
   return c.read_response(std::chrono::seconds(10), method == "HEAD");
 }
 
+double metric_value(unsigned short admin_port, const std::string& series, double absent) {
+  auto r = http_request(admin_port, "GET", "/metrics");
+  if (!r) return -1;
+  const std::string key = "\n" + series + " ";
+  const auto at = r->body.find(key);
+  if (at == std::string::npos) return absent;
+  return std::stod(r->body.substr(at + key.size()));
+}
+
 }  // namespace brandos::testing

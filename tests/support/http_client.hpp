@@ -44,4 +44,8 @@ std::optional<RawResponse> http_request(
     const std::vector<std::pair<std::string, std::string>>& headers = {},
     const std::string& body = "");
 
+// One series of a node's /metrics on its admin port ("name" or "name{labels}", as exposed):
+// its value, `absent` when the series is not there, -1 when the node did not answer.
+double metric_value(unsigned short admin_port, const std::string& series, double absent = 0);
+
 }  // namespace brandos::testing

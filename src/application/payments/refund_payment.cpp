@@ -4,6 +4,7 @@
 
 #include "application/authorization.hpp"
 #include "application/failpoints.hpp"
+#include "application/payments/refusal_with_key.hpp"
 #include "domain/ordering/order.hpp"
 #include "domain/payments/payment.hpp"
 
@@ -160,16 +161,9 @@ asio::awaitable<Outcome<PaymentAnswer>> RefundPayment::refund(const OperationCon
     refund.created_at = *now;
     uow->payments().add_refund(refund, request, s_.lease);
   }
-  if (refusal) {  // stored with the key in this transaction (see TakePayment::pay)
-    if (!c.render_refusal) {
-      co_await uow->rollback();
-      co_return std::unexpected(std::move(*refusal));
-    }
-    StoredResponse r = c.render_refusal(*refusal);
-    uow->idempotency().complete(*c.key, r);
-    auto done = co_await uow->commit();
-    if (!done) co_return std::unexpected(done.error());
-    co_return PaymentAnswer{std::move(r), std::nullopt};
+  if (refusal) {
+    auto refused = refuse_with_key(*uow, c, std::move(*refusal));
+    co_return co_await std::move(refused);
   }
   auto recorded = co_await uow->commit();
   if (!recorded) co_return std::unexpected(recorded.error());

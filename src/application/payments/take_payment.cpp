@@ -4,6 +4,7 @@
 
 #include "application/authorization.hpp"
 #include "application/failpoints.hpp"
+#include "application/payments/refusal_with_key.hpp"
 #include "domain/ordering/order.hpp"
 #include "domain/payments/payment.hpp"
 
@@ -122,18 +123,8 @@ asio::awaitable<Outcome<PaymentAnswer>> TakePayment::pay(const OperationContext&
     uow->payments().add(payment, request, s_.lease);
   }
   if (refusal) {
-    // Stored with the key in this transaction, while the key is claimed and the order locked: a
-    // refusal recorded later, in a transaction of its own, could land on a key that a retry has
-    // used to pay meanwhile.
-    if (!c.render_refusal) {
-      co_await uow->rollback();
-      co_return std::unexpected(std::move(*refusal));
-    }
-    StoredResponse r = c.render_refusal(*refusal);
-    uow->idempotency().complete(*c.key, r);
-    auto done = co_await uow->commit();
-    if (!done) co_return std::unexpected(done.error());
-    co_return PaymentAnswer{std::move(r), std::nullopt};
+    auto refused = refuse_with_key(*uow, c, std::move(*refusal));
+    co_return co_await std::move(refused);
   }
   auto recorded = co_await uow->commit();
   if (!recorded) co_return std::unexpected(recorded.error());

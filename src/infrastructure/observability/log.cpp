@@ -148,15 +148,18 @@ void LogLine::write() {
   buf_.clear();
 }
 
-void log_task_failure(std::string_view task, std::exception_ptr error) {
-  std::string what = "non-standard exception";
+std::string what_of(std::exception_ptr error) {
   try {
     std::rethrow_exception(error);
   } catch (const std::exception& e) {
-    what = e.what();
+    return e.what();
   } catch (...) {
   }
-  log_error("task_failed").str("task", task).str("error", what).write();
+  return "non-standard exception";
+}
+
+void log_task_failure(std::string_view task, std::exception_ptr error) {
+  log_error("task_failed").str("task", task).str("error", what_of(error)).write();
 }
 
 }  // namespace brandos::observability

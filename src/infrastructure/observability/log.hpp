@@ -45,5 +45,7 @@ inline LogLine log_error(std::string_view event) {
 
 // Logs a coroutine that ended with an exception (a bug) as task_failed, with what it said.
 void log_task_failure(std::string_view task, std::exception_ptr error);
+// What an exception says: its what(), or "non-standard exception".
+std::string what_of(std::exception_ptr error);
 
 }  // namespace brandos::observability
